@@ -1,0 +1,43 @@
+/**
+ * The blackboard: fact contracts, the writer every process uses, the query
+ * client, and the replica that projects the log into level.
+ */
+export {
+  CaseId,
+  CustomerId,
+  FactId,
+  WorkId,
+  Capability,
+  FactSource,
+  FactEnvelope,
+  Instant,
+  Traceparent,
+} from "./contract-envelope.ts";
+export { FACT_KINDS, FACT_KIND_NAMES, isFactKind, Channel, Money, Bid, MAX_TEXT_CHARS } from "./contract-kinds.ts";
+export type { FactKind, FactData } from "./contract-kinds.ts";
+export { checkFact, inspectFact, factSchema, factJsonSchema, contractName, MAX_FACT_BYTES } from "./contracts.ts";
+export type { Fact, FactOf, FactCheck } from "./contracts.ts";
+export {
+  FactWriter,
+  DEFAULT_MAX_IN_FLIGHT,
+  DEFAULT_APPEND_TIMEOUT_MS,
+  DEFAULT_ACK_TIMEOUT_MS,
+} from "./writer.ts";
+export type { FactDraft, AppendOptions, Appended, FactVerdict, VerdictSource, FactWriterOptions } from "./writer.ts";
+export { BlackboardClient } from "./client.ts";
+export { BlackboardReplica } from "./replica.ts";
+export type { BlackboardReplicaOptions } from "./replica.ts";
+export { ensureStreams, streamConfigs } from "./streams.ts";
+export {
+  FACTS_STREAM,
+  DEADLETTER_STREAM,
+  QUERY_QUEUE_GROUP,
+  factSubject,
+  factKindFilter,
+  parseFactSubject,
+  querySubject,
+} from "./subjects.ts";
+export { normalizeAddress } from "./projection-keys.ts";
+export { QUERY_OPS, DEFAULT_MIN_SEQ_WAIT_MS, MAX_MIN_SEQ_WAIT_MS } from "./query-protocol.ts";
+export type { QueryOp, QueryRequest, QueryResult } from "./query-protocol.ts";
+export { CaseStatus, CaseState, CustomerMemory, OpenNeed, PendingTimer, DeadLetter, StoredFact } from "./projection-state.ts";

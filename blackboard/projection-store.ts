@@ -1,0 +1,180 @@
+import { createHash } from "node:crypto";
+import { Level } from "level";
+import type { z } from "zod";
+import { CasemeshError } from "../core/errors.ts";
+import { keys } from "./projection-keys.ts";
+import {
+  AddressEntry,
+  CaseState,
+  Conflict,
+  CustomerMemory,
+  DeadLetter,
+  OpenNeed,
+  PendingTimer,
+  StoredFact,
+  type CaseStatus,
+} from "./projection-state.ts";
+
+/** One write in an atomic batch. */
+export type BatchOp = { type: "put"; key: string; value: unknown } | { type: "del"; key: string };
+
+/**
+ * The blackboard's level folder. Values are JSON, parsed by zod on read. The
+ * only writer is the applier, one atomic batch per log message, and every
+ * batch carries the last applied sequence.
+ */
+export class ProjectionStore {
+  readonly dir: string;
+  readonly #db: Level<string, string>;
+
+  private constructor(dir: string, db: Level<string, string>) {
+    this.dir = dir;
+    this.#db = db;
+  }
+
+  static async open(dir: string): Promise<ProjectionStore> {
+    const db = new Level<string, string>(dir, { valueEncoding: "utf8" });
+    try {
+      await db.open();
+    } catch (err) {
+      throw new CasemeshError("UNAVAILABLE", `cannot open the blackboard folder ${dir}: ${String(err)}`, { cause: err });
+    }
+    return new ProjectionStore(dir, db);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.close();
+  }
+
+  /** Writes `ops` and the new last applied sequence atomically. */
+  async commit(seq: number, ops: readonly BatchOp[]): Promise<void> {
+    const batch = this.#db.batch();
+    for (const op of ops) {
+      if (op.type === "put") batch.put(op.key, JSON.stringify(op.value));
+      else batch.del(op.key);
+    }
+    batch.put(keys.lastSeq, String(seq));
+    await batch.write();
+  }
+
+  /** The sequence of the last log message applied; 0 for an empty folder. */
+  async lastSeq(): Promise<number> {
+    const raw = await this.#db.get(keys.lastSeq);
+    return raw === undefined ? 0 : Number(raw);
+  }
+
+  async caseState(caseId: string): Promise<CaseState | undefined> {
+    return this.#read(keys.caseState(caseId), CaseState);
+  }
+
+  /** The case and its facts from one snapshot, optionally only facts after `afterSeq`. */
+  async caseWithFacts(caseId: string, afterSeq = 0): Promise<{ state: CaseState; facts: StoredFact[] } | undefined> {
+    let state: CaseState | undefined;
+    const facts: StoredFact[] = [];
+    const factPrefix = keys.caseFactsRange(caseId).gt;
+    for await (const [key, value] of this.#db.iterator(keys.caseRange(caseId))) {
+      if (key.startsWith(factPrefix)) {
+        const stored = parse(key, value, StoredFact);
+        if (stored.seq > afterSeq) facts.push(stored);
+      } else if (key === keys.caseState(caseId)) {
+        state = parse(key, value, CaseState);
+      }
+    }
+    return state === undefined ? undefined : { state, facts };
+  }
+
+  async customer(customerId: string): Promise<CustomerMemory | undefined> {
+    return this.#read(keys.customer(customerId), CustomerMemory);
+  }
+
+  async address(channel: string, normalizedAddress: string): Promise<z.infer<typeof AddressEntry> | undefined> {
+    return this.#read(keys.address(channel, normalizedAddress), AddressEntry);
+  }
+
+  async need(needId: string): Promise<OpenNeed | undefined> {
+    return this.#read(keys.need(needId), OpenNeed);
+  }
+
+  async timerKey(timerId: string): Promise<string | undefined> {
+    return this.#db.get(keys.timerById(timerId));
+  }
+
+  async statusCount(status: CaseStatus): Promise<number> {
+    const raw = await this.#db.get(keys.statusCount(status));
+    return raw === undefined ? 0 : Number(raw);
+  }
+
+  async casesByStatus(status: CaseStatus, limit: number, after?: string): Promise<CaseState[]> {
+    const range = keys.statusRange(status);
+    const ids: string[] = [];
+    const from = after === undefined ? range : { gt: keys.statusIndex(status, after), lt: range.lt };
+    for await (const key of this.#db.keys({ ...from, limit })) ids.push(key.slice(range.gt.length));
+    const states = await Promise.all(ids.map((id) => this.caseState(id)));
+    return states.filter((s): s is CaseState => s !== undefined);
+  }
+
+  async openNeeds(limit: number, capability?: string): Promise<OpenNeed[]> {
+    const out: OpenNeed[] = [];
+    for await (const [key, value] of this.#db.iterator(keys.needRange)) {
+      const need = parse(key, value, OpenNeed);
+      if (capability === undefined || need.capability === capability) out.push(need);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Timers due at or before `before` (an ISO instant), earliest first. */
+  async dueTimers(before: string, limit: number): Promise<PendingTimer[]> {
+    const out: PendingTimer[] = [];
+    for await (const [key, value] of this.#db.iterator({ ...keys.timerRange, limit })) {
+      const timer = parse(key, value, PendingTimer);
+      if (timer.dueAt > before) break;
+      out.push(timer);
+    }
+    return out;
+  }
+
+  async deadLetters(limit: number, afterSeq = 0): Promise<DeadLetter[]> {
+    const out: DeadLetter[] = [];
+    const gt = afterSeq > 0 ? keys.deadLetter(afterSeq) : keys.deadLetterRange.gt;
+    for await (const [key, value] of this.#db.iterator({ gt, lt: keys.deadLetterRange.lt, limit })) {
+      out.push(parse(key, value, DeadLetter));
+    }
+    return out;
+  }
+
+  async deadLetter(seq: number): Promise<DeadLetter | undefined> {
+    return this.#read(keys.deadLetter(seq), DeadLetter);
+  }
+
+  async conflict(seq: number): Promise<Conflict | undefined> {
+    return this.#read(keys.conflict(seq), Conflict);
+  }
+
+  /**
+   * A SHA-256 over every key and value, in key order. Two replicas fed the same
+   * log to the same sequence have the same digest.
+   */
+  async digest(): Promise<{ digest: string; entries: number }> {
+    const hash = createHash("sha256");
+    let entries = 0;
+    for await (const [key, value] of this.#db.iterator()) {
+      hash.update(key).update("\0").update(value).update("\n");
+      entries++;
+    }
+    return { digest: hash.digest("hex"), entries };
+  }
+
+  async #read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    const raw = await this.#db.get(key);
+    return raw === undefined ? undefined : parse(key, raw, schema);
+  }
+}
+
+function parse<T>(key: string, raw: string, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(JSON.parse(raw));
+  if (!result.success) {
+    throw new CasemeshError("INTERNAL", `blackboard folder holds a malformed value at ${key}: ${result.error.message}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,276 @@
+import type { MsgHdrs } from "nats";
+import { inspectFact, type Fact } from "./contracts.ts";
+import type { Channel } from "./contract-kinds.ts";
+import { keys, normalizeAddress } from "./projection-keys.ts";
+import type {
+  CaseState,
+  CaseStatus,
+  Conflict,
+  CustomerMemory,
+  DeadLetter,
+  DeadLetterReason,
+} from "./projection-state.ts";
+import type { BatchOp, ProjectionStore } from "./projection-store.ts";
+import { EXPECT_CASE_SEQ_HEADER, parseFactSubject } from "./subjects.ts";
+
+/** One message from the facts stream, as the applier hands it over. */
+export interface LogMessage {
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+  headers: MsgHdrs | undefined;
+  /** When JetStream stored it (ISO); deterministic across replicas. */
+  storedAt: string;
+}
+
+/** What applying one log message decided. */
+export type Outcome =
+  | { type: "projected"; fact: Fact }
+  | { type: "dead_letter"; deadLetter: DeadLetter; kind: string }
+  | { type: "conflict"; conflict: Conflict; fact: Fact };
+
+const PREVIEW_BYTES = 2048;
+
+/**
+ * Decides what one log message does to the projection and returns the writes,
+ * to be committed in one batch with its sequence. A pure function of the
+ * projection before it and the message, so every replica decides the same.
+ */
+export async function project(store: ProjectionStore, msg: LogMessage): Promise<{ ops: BatchOp[]; outcome: Outcome }> {
+  const rejected = await checkMessage(msg);
+  if ("deadLetter" in rejected) {
+    return {
+      ops: [{ type: "put", key: keys.deadLetter(msg.seq), value: rejected.deadLetter }],
+      outcome: { type: "dead_letter", deadLetter: rejected.deadLetter, kind: rejected.kind },
+    };
+  }
+  const fact = rejected.fact;
+  const before = await store.caseState(fact.caseId);
+
+  const expected = msg.headers?.get(EXPECT_CASE_SEQ_HEADER);
+  if (expected !== undefined && expected !== "") {
+    const actualSeq = before?.lastSeq ?? 0;
+    const expectedSeq = Number(expected);
+    if (!Number.isInteger(expectedSeq) || expectedSeq !== actualSeq) {
+      const conflict: Conflict = {
+        seq: msg.seq,
+        caseId: fact.caseId,
+        factId: fact.id,
+        expectedSeq: Number.isInteger(expectedSeq) && expectedSeq >= 0 ? expectedSeq : 0,
+        actualSeq,
+      };
+      return { ops: [{ type: "put", key: keys.conflict(msg.seq), value: conflict }], outcome: { type: "conflict", conflict, fact } };
+    }
+  }
+  return { ops: await applyFact(store, before, fact, msg.seq), outcome: { type: "projected", fact } };
+}
+
+async function checkMessage(msg: LogMessage): Promise<{ fact: Fact } | { deadLetter: DeadLetter; kind: string }> {
+  const preview = Buffer.from(msg.data.subarray(0, PREVIEW_BYTES)).toString("utf8");
+  const dead = (reason: DeadLetterReason, detail: string, issues: DeadLetter["issues"], kind: string) => ({
+    kind,
+    deadLetter: {
+      seq: msg.seq,
+      subject: msg.subject,
+      reason,
+      detail,
+      issues,
+      storedAt: msg.storedAt,
+      payloadPreview: preview,
+      payloadBytes: msg.data.byteLength,
+    },
+  });
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(msg.data));
+  } catch (err) {
+    return dead("not_json", `payload is not UTF-8 JSON: ${String(err)}`, [], "unknown");
+  }
+  const checked = inspectFact(value);
+  if (!checked.ok) {
+    const first = checked.issues[0];
+    const kind = checked.contract.startsWith("fact ") && checked.contract !== "fact" ? checked.contract.split(" ")[1] ?? "unknown" : "unknown";
+    return dead("contract", `${checked.contract} is invalid at ${first?.path ?? "(root)"}: ${first?.message ?? ""}`, checked.issues, kind);
+  }
+  const fact = checked.fact;
+  const subject = parseFactSubject(msg.subject);
+  if (subject === undefined || subject.caseId !== fact.caseId || subject.kind !== fact.kind) {
+    return dead(
+      "subject_mismatch",
+      `subject ${msg.subject} does not match fact ${fact.kind} of case ${fact.caseId}`,
+      [{ path: "caseId", message: "must match the subject" }],
+      fact.kind,
+    );
+  }
+  return { fact };
+}
+
+async function applyFact(store: ProjectionStore, before: CaseState | undefined, fact: Fact, seq: number): Promise<BatchOp[]> {
+  const ops: BatchOp[] = [];
+  const state: CaseState = before === undefined ? emptyCase(fact) : { ...before, channels: [...before.channels], openNeeds: [...before.openNeeds] };
+  state.lastSeq = seq;
+  state.factCount += 1;
+  state.updatedAt = fact.at;
+  let customer: CustomerMemory | undefined;
+  const loadCustomer = async (customerId: string): Promise<CustomerMemory> => {
+    if (customer?.customerId === customerId) return customer;
+    customer = (await store.customer(customerId)) ?? emptyCustomer(customerId, fact.at);
+    customer = { ...customer, cases: [...customer.cases], addresses: [...customer.addresses], preferences: { ...customer.preferences } };
+    return customer;
+  };
+  const useChannel = (channel: Channel) => {
+    if (!state.channels.includes(channel)) state.channels.push(channel);
+    state.currentChannel = channel;
+  };
+
+  switch (fact.kind) {
+    case "case.opened":
+      state.customerId = fact.data.customerId;
+      state.tier = fact.data.tier;
+      state.openedAt = fact.at;
+      state.status = "open";
+      useChannel(fact.data.channel);
+      await loadCustomer(fact.data.customerId);
+      break;
+    case "message.received":
+      useChannel(fact.data.channel);
+      break;
+    case "customer.linked": {
+      const address = normalizeAddress(fact.data.channel, fact.data.address);
+      ops.push({ type: "put", key: keys.address(fact.data.channel, address), value: { customerId: fact.data.customerId, verified: fact.data.verified } });
+      const c = await loadCustomer(fact.data.customerId);
+      const known = c.addresses.findIndex((a) => a.channel === fact.data.channel && a.address === address);
+      const entry = { channel: fact.data.channel, address, verified: fact.data.verified || (c.addresses[known]?.verified ?? false) };
+      if (known >= 0) c.addresses[known] = entry;
+      else c.addresses.push(entry);
+      state.customerId ??= fact.data.customerId;
+      break;
+    }
+    case "preference.noted": {
+      const c = await loadCustomer(fact.data.customerId);
+      c.preferences[fact.data.key] = fact.data.value;
+      break;
+    }
+    case "need.opened":
+      ops.push({
+        type: "put",
+        key: keys.need(fact.data.needId),
+        value: {
+          needId: fact.data.needId,
+          caseId: fact.caseId,
+          capability: fact.data.capability,
+          seq,
+          requires: fact.data.requires,
+          attempt: fact.data.attempt,
+          fallback: fact.data.fallback,
+          claimedBy: null,
+          openedAt: fact.at,
+        },
+      });
+      if (!state.openNeeds.includes(fact.data.needId)) state.openNeeds.push(fact.data.needId);
+      break;
+    case "need.claimed": {
+      const need = await store.need(fact.data.needId);
+      if (need !== undefined) ops.push({ type: "put", key: keys.need(need.needId), value: { ...need, claimedBy: fact.data.peer, attempt: fact.data.attempt } });
+      break;
+    }
+    case "need.done":
+    case "need.failed":
+      ops.push({ type: "del", key: keys.need(fact.data.needId) });
+      state.openNeeds = state.openNeeds.filter((id) => id !== fact.data.needId);
+      break;
+    case "intent.classified":
+      state.intent = fact.data.intent;
+      break;
+    case "identity.verified": {
+      state.identityVerified = true;
+      state.customerId ??= fact.data.customerId;
+      const c = await loadCustomer(fact.data.customerId);
+      c.verified = { method: fact.data.method, accountId: fact.data.accountId, at: fact.at, caseId: fact.caseId };
+      break;
+    }
+    case "escalation.requested":
+      if (state.status !== "resolved") state.status = "escalated";
+      break;
+    case "case.resolved":
+      state.status = "resolved";
+      break;
+    case "timer.set": {
+      const previous = await store.timerKey(fact.data.timerId);
+      if (previous !== undefined) ops.push({ type: "del", key: previous });
+      const key = keys.timer(fact.data.dueAt, fact.data.timerId);
+      ops.push({
+        type: "put",
+        key,
+        value: {
+          timerId: fact.data.timerId,
+          caseId: fact.caseId,
+          dueAt: fact.data.dueAt,
+          purpose: fact.data.purpose,
+          action: fact.data.action,
+          cancelIf: fact.data.cancelIf,
+          setSeq: seq,
+        },
+      });
+      ops.push({ type: "put", key: keys.timerById(fact.data.timerId), value: key });
+      break;
+    }
+    case "timer.fired": {
+      const previous = await store.timerKey(fact.data.timerId);
+      if (previous !== undefined) ops.push({ type: "del", key: previous }, { type: "del", key: keys.timerById(fact.data.timerId) });
+      break;
+    }
+    case "account.loaded":
+    case "credit.applied":
+    case "reply.drafted":
+    case "reply.delivered":
+      break;
+  }
+
+  await statusOps(store, before, state, ops);
+  if (state.customerId !== null && (customer !== undefined || before?.status !== state.status)) {
+    const c = await loadCustomer(state.customerId);
+    const i = c.cases.findIndex((x) => x.caseId === state.caseId);
+    const entry = { caseId: state.caseId, status: state.status, openedAt: state.openedAt };
+    if (i >= 0) c.cases[i] = entry;
+    else c.cases.push(entry);
+    c.updatedAt = fact.at;
+    ops.push({ type: "put", key: keys.customer(c.customerId), value: c });
+  }
+  ops.push({ type: "put", key: keys.caseFact(fact.caseId, seq), value: { seq, fact } });
+  ops.push({ type: "put", key: keys.caseState(fact.caseId), value: state });
+  return ops;
+}
+
+async function statusOps(store: ProjectionStore, before: CaseState | undefined, after: CaseState, ops: BatchOp[]): Promise<void> {
+  const old: CaseStatus | undefined = before?.status;
+  if (old === after.status) return;
+  if (old !== undefined) {
+    ops.push({ type: "del", key: keys.statusIndex(old, after.caseId) });
+    ops.push({ type: "put", key: keys.statusCount(old), value: (await store.statusCount(old)) - 1 });
+  }
+  ops.push({ type: "put", key: keys.statusIndex(after.status, after.caseId), value: "" });
+  ops.push({ type: "put", key: keys.statusCount(after.status), value: (await store.statusCount(after.status)) + 1 });
+}
+
+function emptyCase(fact: Fact): CaseState {
+  return {
+    caseId: fact.caseId,
+    customerId: null,
+    status: "open",
+    tier: "standard",
+    channels: [],
+    currentChannel: null,
+    openedAt: null,
+    updatedAt: fact.at,
+    lastSeq: 0,
+    factCount: 0,
+    intent: null,
+    identityVerified: false,
+    openNeeds: [],
+  };
+}
+
+function emptyCustomer(customerId: string, at: string): CustomerMemory {
+  return { customerId, cases: [], preferences: {}, verified: null, addresses: [], updatedAt: at };
+}

@@ -1,0 +1,125 @@
+import type { Msg, NatsConnection, Subscription } from "nats";
+import type { z } from "zod";
+import type { Logger } from "pino";
+import { BadRequestError, NotFoundError, asCasemeshError } from "../core/errors.ts";
+import type { Applier } from "./applier.ts";
+import type { BlackboardMetrics } from "./metrics.ts";
+import { normalizeAddress } from "./projection-keys.ts";
+import type { ProjectionStore } from "./projection-store.ts";
+import { BROADCAST_OPS, QUERY_OPS, type QueryOp, type QueryResult } from "./query-protocol.ts";
+import { QUERY_QUEUE_GROUP, querySubject } from "./subjects.ts";
+
+type Handler<O extends QueryOp> = (req: z.infer<(typeof QUERY_OPS)[O]["request"]>) => Promise<QueryResult<O>>;
+
+/**
+ * Answers blackboard queries from this replica's projection. Queries that carry
+ * `minSeq` first wait until the projection has applied that sequence.
+ */
+export class QueryServer {
+  readonly #subs: Subscription[] = [];
+  readonly #handlers: { [O in QueryOp]: Handler<O> };
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly store: ProjectionStore,
+    private readonly applier: Applier,
+    private readonly metrics: BlackboardMetrics,
+    private readonly log: Logger,
+    private readonly replicaId: string,
+  ) {
+    this.#handlers = {
+      "case.get": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const found = await this.store.caseWithFacts(r.caseId, r.afterSeq);
+        if (found === undefined) throw new NotFoundError(`no case ${r.caseId}`);
+        return { case: found.state, facts: found.facts, appliedSeq: this.applier.lastSeq };
+      },
+      "customer.get": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const customer = await this.store.customer(r.customerId);
+        if (customer === undefined) throw new NotFoundError(`no customer ${r.customerId}`);
+        return { customer };
+      },
+      "customer.byAddress": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const entry = await this.store.address(r.channel, normalizeAddress(r.channel, r.address));
+        if (entry === undefined) throw new NotFoundError(`no customer with ${r.channel} address on record`);
+        return { ...entry, customer: (await this.store.customer(entry.customerId)) ?? null };
+      },
+      "cases.byStatus": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const cases = await this.store.casesByStatus(r.status, r.limit, r.after);
+        return { cases, next: cases.length === r.limit ? (cases[cases.length - 1]?.caseId ?? null) : null };
+      },
+      "needs.open": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        return { needs: await this.store.openNeeds(r.limit, r.capability) };
+      },
+      "timers.due": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        return { timers: await this.store.dueTimers(r.before, r.limit) };
+      },
+      "deadletters.list": async (r) => ({ deadLetters: await this.store.deadLetters(r.limit, r.afterSeq) }),
+      "fact.verdict": async (r) => {
+        await this.applier.waitFor(r.seq, r.waitMs);
+        const conflict = await this.store.conflict(r.seq);
+        if (conflict !== undefined) {
+          return {
+            status: "conflict",
+            reason: `case ${conflict.caseId} was at sequence ${conflict.actualSeq}, not ${conflict.expectedSeq}`,
+          };
+        }
+        const dead = await this.store.deadLetter(r.seq);
+        if (dead !== undefined) return { status: "dead_letter", reason: dead.detail };
+        return { status: "projected" };
+      },
+      status: async (r) => {
+        const d = r.digest ? await this.store.digest() : undefined;
+        return { replicaId: this.replicaId, appliedSeq: this.applier.lastSeq, digest: d?.digest ?? null, entries: d?.entries ?? null };
+      },
+    };
+  }
+
+  start(): void {
+    for (const op of Object.keys(QUERY_OPS) as QueryOp[]) {
+      const sub = this.nc.subscribe(querySubject(op), BROADCAST_OPS.has(op) ? {} : { queue: QUERY_QUEUE_GROUP });
+      this.#subs.push(sub);
+      void (async () => {
+        for await (const msg of sub) void this.#answer(op, msg);
+      })();
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const sub of this.#subs) sub.unsubscribe();
+  }
+
+  async #answer<O extends QueryOp>(op: O, msg: Msg): Promise<void> {
+    const started = performance.now();
+    let reply: unknown;
+    let outcome = "ok";
+    try {
+      let body: unknown;
+      try {
+        body = msg.data.length === 0 ? {} : JSON.parse(new TextDecoder().decode(msg.data));
+      } catch {
+        throw new BadRequestError(`${op}: request is not JSON`);
+      }
+      const parsed = QUERY_OPS[op].request.safeParse(body);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new BadRequestError(`${op}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+      }
+      const handler = this.#handlers[op] as Handler<O>;
+      reply = { ok: true, result: await handler(parsed.data as never) };
+    } catch (err) {
+      const e = asCasemeshError(err);
+      outcome = e.code.toLowerCase();
+      if (e.code === "INTERNAL") this.log.error({ err: e.message, op }, "query failed");
+      reply = { ok: false, error: { code: e.code, message: e.message, retryable: e.retryable } };
+    }
+    this.metrics.queries.inc({ op, outcome });
+    this.metrics.queryDuration.observe({ op }, (performance.now() - started) / 1000);
+    if (msg.reply !== undefined && msg.reply !== "") msg.respond(JSON.stringify(reply));
+  }
+}

@@ -1,0 +1,77 @@
+import type { NatsConnection } from "nats";
+import type { Registry } from "prom-client";
+import type { Logger } from "pino";
+import { Applier } from "./applier.ts";
+import { blackboardMetrics } from "./metrics.ts";
+import { ProjectionStore } from "./projection-store.ts";
+import { QueryServer } from "./query-server.ts";
+import { ensureStreams } from "./streams.ts";
+
+export interface BlackboardReplicaOptions {
+  nc: NatsConnection;
+  /** The level folder of this replica. */
+  dir: string;
+  /** Names this replica in status replies and logs. */
+  replicaId: string;
+  registry: Registry;
+  logger: Logger;
+  dedupWindowMs: number;
+}
+
+/**
+ * One blackboard replica: a level projection of the facts stream that
+ * answers queries. Several replicas can run at once; each follows the whole
+ * log and serves queries in one queue group.
+ */
+export class BlackboardReplica {
+  readonly store: ProjectionStore;
+  readonly replicaId: string;
+  readonly #applier: Applier;
+  readonly #queries: QueryServer;
+
+  private constructor(store: ProjectionStore, applier: Applier, queries: QueryServer, replicaId: string) {
+    this.store = store;
+    this.#applier = applier;
+    this.#queries = queries;
+    this.replicaId = replicaId;
+  }
+
+  static async start(options: BlackboardReplicaOptions): Promise<BlackboardReplica> {
+    const log = options.logger.child({ replicaId: options.replicaId });
+    const jsm = await options.nc.jetstreamManager();
+    await ensureStreams(jsm, { dedupWindowMs: options.dedupWindowMs });
+    const store = await ProjectionStore.open(options.dir);
+    let current: ProjectionStore | undefined = store;
+    const metrics = blackboardMetrics(options.registry, () => current);
+    const applier = new Applier(store, options.nc.jetstream(), jsm, metrics, log);
+    await applier.start();
+    const queries = new QueryServer(options.nc, store, applier, metrics, log, options.replicaId);
+    queries.start();
+    const replica = new BlackboardReplica(store, applier, queries, options.replicaId);
+    replica.#onStop = () => {
+      current = undefined;
+    };
+    log.info({ dir: options.dir, appliedSeq: applier.lastSeq }, "blackboard replica started");
+    return replica;
+  }
+
+  #onStop: () => void = () => undefined;
+
+  /** Sequence of the last log message applied. */
+  get appliedSeq(): number {
+    return this.#applier.lastSeq;
+  }
+
+  /** Resolves once the projection has applied `seq`. */
+  waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
+    return this.#applier.waitFor(seq, timeoutMs);
+  }
+
+  /** Stops serving and applying, and closes the level folder. */
+  async stop(): Promise<void> {
+    await this.#queries.stop();
+    await this.#applier.stop();
+    this.#onStop();
+    await this.store.close();
+  }
+}

@@ -1,0 +1,76 @@
+import {
+  DiscardPolicy,
+  RetentionPolicy,
+  StorageType,
+  nanos,
+  type JetStreamManager,
+  type StreamConfig,
+} from "nats";
+import { UnavailableError } from "../core/errors.ts";
+import { MAX_FACT_BYTES } from "./contracts.ts";
+import { DEADLETTER_STREAM, DEADLETTER_SUBJECTS, FACTS_STREAM, FACT_SUBJECTS } from "./subjects.ts";
+
+export interface StreamSettings {
+  /** JetStream's `Nats-Msg-Id` deduplication window. */
+  dedupWindowMs: number;
+  /** 1 on a single server; 3 on a production cluster. @default 1 */
+  replicas?: number;
+}
+
+/** The stream configs casemesh needs, so tests and docs can show them. */
+export function streamConfigs(settings: StreamSettings): Partial<StreamConfig>[] {
+  const common = {
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    num_replicas: settings.replicas ?? 1,
+    duplicate_window: nanos(settings.dedupWindowMs),
+  };
+  return [
+    {
+      ...common,
+      name: FACTS_STREAM,
+      subjects: [FACT_SUBJECTS],
+      max_msg_size: MAX_FACT_BYTES,
+      // The log is the system of record: never drop a fact to make room.
+      discard: DiscardPolicy.New,
+    },
+    {
+      ...common,
+      name: DEADLETTER_STREAM,
+      subjects: [DEADLETTER_SUBJECTS],
+      max_msg_size: MAX_FACT_BYTES * 4,
+      discard: DiscardPolicy.Old,
+      max_age: nanos(30 * 24 * 3600_000),
+    },
+  ];
+}
+
+/**
+ * Creates the streams, or brings an existing one's settings up to date. Safe
+ * to call from every process at start; the first one creates, the rest agree.
+ */
+export async function ensureStreams(jsm: JetStreamManager, settings: StreamSettings): Promise<void> {
+  for (const config of streamConfigs(settings)) {
+    const name = config.name ?? "";
+    try {
+      await jsm.streams.info(name);
+      await jsm.streams.update(name, config);
+    } catch (err) {
+      if (!isStreamNotFound(err)) {
+        throw new UnavailableError(`cannot set up stream ${name}: ${String(err)}`, { cause: err });
+      }
+      try {
+        await jsm.streams.add(config);
+      } catch (addErr) {
+        // Another process created it between our info and add: fine.
+        if (!String(addErr).includes("already in use")) {
+          throw new UnavailableError(`cannot create stream ${name}: ${String(addErr)}`, { cause: addErr });
+        }
+      }
+    }
+  }
+}
+
+function isStreamNotFound(err: unknown): boolean {
+  return String(err).includes("stream not found");
+}

@@ -1,0 +1,101 @@
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+/** Where `npm start` keeps the local nats-server store and blackboard folder. */
+export const DEFAULT_DATA_DIR = "./data";
+/** The port `npm start` probes for a running server, and spawns one on if none answers. */
+export const DEFAULT_LOCAL_NATS_PORT = 4222;
+/** The blackboard's /metrics port. 0 picks a free one. */
+export const DEFAULT_BLACKBOARD_METRICS_PORT = 9464;
+/** JetStream's deduplication window for `Nats-Msg-Id`. */
+export const DEFAULT_DEDUP_WINDOW_MS = 2 * 60_000;
+
+const port = (name: string, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a port number`)
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 65_535, `${name} must be between 0 and 65535`)
+    .default(fallback);
+
+const natsUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(
+    (v) => v.split(",").every((u) => /^(nats|tls|ws|wss):\/\/[^\s,]+$/.test(u.trim()) || /^[\w.-]+:\d+$/.test(u.trim())),
+    "NATS_URL must be a comma-separated list of nats://host:port URLs",
+  );
+
+const EnvSchema = z.object({
+  NATS_URL: natsUrl.optional(),
+  CASEMESH_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
+  CASEMESH_BLACKBOARD_DIR: z.string().min(1).optional(),
+  CASEMESH_LOCAL_NATS_PORT: port("CASEMESH_LOCAL_NATS_PORT", DEFAULT_LOCAL_NATS_PORT),
+  CASEMESH_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  CASEMESH_BLACKBOARD_METRICS_PORT: port("CASEMESH_BLACKBOARD_METRICS_PORT", DEFAULT_BLACKBOARD_METRICS_PORT),
+  CASEMESH_REPLICA_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "CASEMESH_REPLICA_ID may hold letters, digits, _ and - (at most 64)")
+    .optional(),
+  CASEMESH_DEDUP_WINDOW_MS: z
+    .string()
+    .regex(/^\d+$/, "CASEMESH_DEDUP_WINDOW_MS must be a number of milliseconds")
+    .transform(Number)
+    .refine((n) => n >= 1_000, "CASEMESH_DEDUP_WINDOW_MS must be at least 1000")
+    .default(DEFAULT_DEDUP_WINDOW_MS),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Everything a casemesh process reads from its environment, parsed once. */
+export interface Config {
+  /** Set when the operator points casemesh at a server; otherwise `npm start` finds or spawns one. */
+  natsUrl: string | undefined;
+  dataDir: string;
+  localNatsPort: number;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  metricsHost: string;
+  dedupWindowMs: number;
+  blackboard: {
+    dir: string;
+    metricsPort: number;
+    replicaId: string;
+  };
+}
+
+/**
+ * Parses the environment into a {@link Config}. Throws {@link ConfigError}
+ * naming every bad variable, or the conflict between two of them.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => v !== undefined && v !== "" && k in EnvSchema.shape),
+  );
+  const parsed = EnvSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.CASEMESH_DATA_DIR);
+  if (e.CASEMESH_BLACKBOARD_METRICS_PORT !== 0 && e.CASEMESH_BLACKBOARD_METRICS_PORT === e.CASEMESH_LOCAL_NATS_PORT) {
+    throw new ConfigError(
+      `invalid configuration: CASEMESH_BLACKBOARD_METRICS_PORT and CASEMESH_LOCAL_NATS_PORT are both ${e.CASEMESH_LOCAL_NATS_PORT}`,
+    );
+  }
+  return {
+    natsUrl: e.NATS_URL,
+    dataDir,
+    localNatsPort: e.CASEMESH_LOCAL_NATS_PORT,
+    logLevel: e.LOG_LEVEL,
+    metricsHost: e.CASEMESH_METRICS_HOST,
+    dedupWindowMs: e.CASEMESH_DEDUP_WINDOW_MS,
+    blackboard: {
+      dir: resolve(e.CASEMESH_BLACKBOARD_DIR ?? `${dataDir}/blackboard`),
+      metricsPort: e.CASEMESH_BLACKBOARD_METRICS_PORT,
+      replicaId: e.CASEMESH_REPLICA_ID ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40)}-${process.pid}`,
+    },
+  };
+}

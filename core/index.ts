@@ -1,0 +1,12 @@
+/** The cross-cutting core every casemesh process uses: errors, config, time, ids, NATS plumbing. */
+export * from "./errors.ts";
+export { loadConfig, DEFAULT_DATA_DIR, DEFAULT_LOCAL_NATS_PORT, DEFAULT_BLACKBOARD_METRICS_PORT, DEFAULT_DEDUP_WINDOW_MS } from "./config.ts";
+export type { Config } from "./config.ts";
+export { systemClock, ManualClock } from "./clock.ts";
+export type { Clock } from "./clock.ts";
+export { createIdGenerator, newId } from "./ids.ts";
+export type { IdGenerator } from "./ids.ts";
+export { connectNats, jetStreamAnswers, DEFAULT_RECONNECT_WAIT_MS } from "./nats-connect.ts";
+export type { ConnectOptions } from "./nats-connect.ts";
+export { NatsServerProcess, DEFAULT_NATS_START_TIMEOUT_MS } from "./nats-server.ts";
+export type { NatsServerOptions } from "./nats-server.ts";
