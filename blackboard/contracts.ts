@@ -39,15 +39,18 @@ export type FactCheck =
 
 /** Checks `value` against the envelope and its kind's contract, without throwing. */
 export function inspectFact(value: unknown): FactCheck {
+  const kindField = typeof value === "object" && value !== null ? (value as { kind?: unknown }).kind : undefined;
+  if (typeof kindField === "string" && !isFactKind(kindField)) {
+    return { ok: false, contract: "fact", issues: [{ path: "kind", message: `unknown fact kind '${kindField}'` }] };
+  }
   const envelope = FactEnvelope.safeParse(value);
   if (!envelope.success) {
-    const kind = typeof value === "object" && value !== null ? (value as { kind?: unknown }).kind : undefined;
-    const contract = typeof kind === "string" && isFactKind(kind) ? contractName(kind) : "fact";
+    const contract = typeof kindField === "string" && isFactKind(kindField) ? contractName(kindField) : "fact";
     return { ok: false, contract, issues: toIssues(envelope.error) };
   }
   const e = envelope.data;
   if (!isFactKind(e.kind)) {
-    return { ok: false, contract: "fact", issues: [{ path: "kind", message: `unknown fact kind '${e.kind}'` }] };
+    return { ok: false, contract: "fact", issues: [{ path: "kind", message: "must be a known fact kind" }] };
   }
   const spec = FACT_KINDS[e.kind];
   if (e.v !== spec.v) {

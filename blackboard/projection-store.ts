@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Level } from "level";
-import type { z } from "zod";
+import { z } from "zod";
 import { CasemeshError } from "../core/errors.ts";
 import { keys } from "./projection-keys.ts";
 import {
@@ -95,8 +95,9 @@ export class ProjectionStore {
     return this.#read(keys.need(needId), OpenNeed);
   }
 
+  /** The key of a pending timer's entry, for moving or removing it. */
   async timerKey(timerId: string): Promise<string | undefined> {
-    return this.#db.get(keys.timerById(timerId));
+    return this.#read(keys.timerById(timerId), z.string());
   }
 
   async statusCount(status: CaseStatus): Promise<number> {

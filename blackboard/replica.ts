@@ -28,12 +28,20 @@ export class BlackboardReplica {
   readonly replicaId: string;
   readonly #applier: Applier;
   readonly #queries: QueryServer;
+  readonly #state: { stopping: Promise<void> | undefined };
 
-  private constructor(store: ProjectionStore, applier: Applier, queries: QueryServer, replicaId: string) {
+  private constructor(
+    store: ProjectionStore,
+    applier: Applier,
+    queries: QueryServer,
+    replicaId: string,
+    state: { stopping: Promise<void> | undefined },
+  ) {
     this.store = store;
     this.#applier = applier;
     this.#queries = queries;
     this.replicaId = replicaId;
+    this.#state = state;
   }
 
   static async start(options: BlackboardReplicaOptions): Promise<BlackboardReplica> {
@@ -41,21 +49,17 @@ export class BlackboardReplica {
     const jsm = await options.nc.jetstreamManager();
     await ensureStreams(jsm, { dedupWindowMs: options.dedupWindowMs });
     const store = await ProjectionStore.open(options.dir);
-    let current: ProjectionStore | undefined = store;
-    const metrics = blackboardMetrics(options.registry, () => current);
+    const state: { stopping: Promise<void> | undefined } = { stopping: undefined };
+    // Scrapes after stop must not touch the closed folder.
+    const metrics = blackboardMetrics(options.registry, () => (state.stopping === undefined ? store : undefined));
     const applier = new Applier(store, options.nc.jetstream(), jsm, metrics, log);
     await applier.start();
     const queries = new QueryServer(options.nc, store, applier, metrics, log, options.replicaId);
     queries.start();
-    const replica = new BlackboardReplica(store, applier, queries, options.replicaId);
-    replica.#onStop = () => {
-      current = undefined;
-    };
+    const replica = new BlackboardReplica(store, applier, queries, options.replicaId, state);
     log.info({ dir: options.dir, appliedSeq: applier.lastSeq }, "blackboard replica started");
     return replica;
   }
-
-  #onStop: () => void = () => undefined;
 
   /** Sequence of the last log message applied. */
   get appliedSeq(): number {
@@ -67,11 +71,13 @@ export class BlackboardReplica {
     return this.#applier.waitFor(seq, timeoutMs);
   }
 
-  /** Stops serving and applying, and closes the level folder. */
-  async stop(): Promise<void> {
-    await this.#queries.stop();
-    await this.#applier.stop();
-    this.#onStop();
-    await this.store.close();
+  /** Stops serving and applying, and closes the level folder. Safe to call twice. */
+  stop(): Promise<void> {
+    this.#state.stopping ??= (async () => {
+      await this.#queries.stop();
+      await this.#applier.stop();
+      await this.store.close();
+    })();
+    return this.#state.stopping;
   }
 }

@@ -5,12 +5,12 @@ import { Registry, collectDefaultMetrics } from "prom-client";
 /**
  * Creates the metrics registry of one process: one registry per process (or
  * per test), never prom-client's global one, with Node's default metrics
- * prefixed `casemesh_process_`.
+ * prefixed `casemesh_` (casemesh_process_cpu_seconds_total, casemesh_nodejs_eventloop_lag_seconds, ...).
  */
 export function createRegistry(labels: Record<string, string> = {}): Registry {
   const registry = new Registry();
   registry.setDefaultLabels(labels);
-  collectDefaultMetrics({ register: registry, prefix: "casemesh_process_" });
+  collectDefaultMetrics({ register: registry, prefix: "casemesh_" });
   return registry;
 }
 
