@@ -28,6 +28,7 @@ export { BlackboardClient } from "./client.ts";
 export { BlackboardReplica } from "./replica.ts";
 export type { BlackboardReplicaOptions } from "./replica.ts";
 export { ensureStreams, streamConfigs } from "./streams.ts";
+export type { StreamSettings } from "./streams.ts";
 export {
   FACTS_STREAM,
   DEADLETTER_STREAM,

@@ -25,6 +25,7 @@ const replica = await BlackboardReplica.start({
   registry,
   logger,
   dedupWindowMs: config.dedupWindowMs,
+  replicas: config.streamReplicas,
 });
 logger.info(
   { nats: config.natsUrl, metrics: metrics.url, dir: config.blackboard.dir, appliedSeq: replica.appliedSeq },

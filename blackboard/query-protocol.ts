@@ -51,7 +51,7 @@ export const QUERY_OPS = {
     result: z.strictObject({ timers: z.array(PendingTimer) }),
   },
   "deadletters.list": {
-    request: z.strictObject({ limit: Limit, afterSeq: z.number().int().min(0).default(0) }),
+    request: z.strictObject({ limit: Limit, afterSeq: z.number().int().min(0).default(0), minSeq: MinSeq, waitMs: Wait }),
     result: z.strictObject({ deadLetters: z.array(DeadLetter) }),
   },
   "fact.verdict": {

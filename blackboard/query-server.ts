@@ -59,7 +59,10 @@ export class QueryServer {
         await this.applier.waitFor(r.minSeq, r.waitMs);
         return { timers: await this.store.dueTimers(r.before, r.limit) };
       },
-      "deadletters.list": async (r) => ({ deadLetters: await this.store.deadLetters(r.limit, r.afterSeq) }),
+      "deadletters.list": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        return { deadLetters: await this.store.deadLetters(r.limit, r.afterSeq) };
+      },
       "fact.verdict": async (r) => {
         await this.applier.waitFor(r.seq, r.waitMs);
         const conflict = await this.store.conflict(r.seq);

@@ -5,7 +5,7 @@ import { Applier } from "./applier.ts";
 import { blackboardMetrics } from "./metrics.ts";
 import { ProjectionStore } from "./projection-store.ts";
 import { QueryServer } from "./query-server.ts";
-import { ensureStreams } from "./streams.ts";
+import { ensureStreams, streamSettings } from "./streams.ts";
 
 export interface BlackboardReplicaOptions {
   nc: NatsConnection;
@@ -16,6 +16,8 @@ export interface BlackboardReplicaOptions {
   registry: Registry;
   logger: Logger;
   dedupWindowMs: number;
+  /** JetStream replicas for the streams, if this replica creates them. @default 1 */
+  replicas?: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export class BlackboardReplica {
   static async start(options: BlackboardReplicaOptions): Promise<BlackboardReplica> {
     const log = options.logger.child({ replicaId: options.replicaId });
     const jsm = await options.nc.jetstreamManager();
-    await ensureStreams(jsm, { dedupWindowMs: options.dedupWindowMs });
+    await ensureStreams(jsm, streamSettings(options));
     const store = await ProjectionStore.open(options.dir);
     const state: { stopping: Promise<void> | undefined } = { stopping: undefined };
     // Scrapes after stop must not touch the closed folder.

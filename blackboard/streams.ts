@@ -17,6 +17,13 @@ export interface StreamSettings {
   replicas?: number;
 }
 
+/** Picks the stream settings out of a larger options object. */
+export function streamSettings(options: StreamSettings): StreamSettings {
+  return options.replicas === undefined
+    ? { dedupWindowMs: options.dedupWindowMs }
+    : { dedupWindowMs: options.dedupWindowMs, replicas: options.replicas };
+}
+
 /** The stream configs casemesh needs, so tests and docs can show them. */
 export function streamConfigs(settings: StreamSettings): Partial<StreamConfig>[] {
   const common = {

@@ -14,7 +14,7 @@ import { counter, histogram } from "../observability/metric-helpers.ts";
 import type { FactSource } from "./contract-envelope.ts";
 import { FACT_KINDS, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
 import { MAX_FACT_BYTES, inspectFact, type Fact, type FactOf } from "./contracts.ts";
-import { ensureStreams } from "./streams.ts";
+import { ensureStreams, streamSettings, type StreamSettings } from "./streams.ts";
 import { EXPECT_CASE_SEQ_HEADER, FACTS_STREAM, TRACEPARENT_HEADER, factSubject } from "./subjects.ts";
 
 /** Appends in flight at once per writer; more wait their turn (backpressure). */
@@ -122,8 +122,8 @@ export class FactWriter {
   }
 
   /** Creates a writer after making sure the streams exist. */
-  static async create(options: FactWriterOptions & { dedupWindowMs: number }): Promise<FactWriter> {
-    await ensureStreams(await options.nc.jetstreamManager(), { dedupWindowMs: options.dedupWindowMs });
+  static async create(options: FactWriterOptions & StreamSettings): Promise<FactWriter> {
+    await ensureStreams(await options.nc.jetstreamManager(), streamSettings(options));
     return new FactWriter(options);
   }
 

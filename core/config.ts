@@ -46,6 +46,10 @@ const EnvSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1_000, "CASEMESH_DEDUP_WINDOW_MS must be at least 1000")
     .default(DEFAULT_DEDUP_WINDOW_MS),
+  CASEMESH_STREAM_REPLICAS: z
+    .enum(["1", "3", "5"], { message: "CASEMESH_STREAM_REPLICAS must be 1, 3 or 5" })
+    .transform(Number)
+    .default(1),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -58,6 +62,8 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   metricsHost: string;
   dedupWindowMs: number;
+  /** JetStream replicas of the casemesh streams: 1 on one server, 3 on a production cluster. */
+  streamReplicas: number;
   blackboard: {
     dir: string;
     metricsPort: number;
@@ -92,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     metricsHost: e.CASEMESH_METRICS_HOST,
     dedupWindowMs: e.CASEMESH_DEDUP_WINDOW_MS,
+    streamReplicas: e.CASEMESH_STREAM_REPLICAS,
     blackboard: {
       dir: resolve(e.CASEMESH_BLACKBOARD_DIR ?? `${dataDir}/blackboard`),
       metricsPort: e.CASEMESH_BLACKBOARD_METRICS_PORT,

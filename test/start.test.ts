@@ -1,0 +1,307 @@
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { test, type TestContext } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import type { QueryResult } from "../blackboard/query-protocol.ts";
+import { CasemeshError } from "../core/errors.ts";
+import { jetStreamAnswers } from "../core/nats-connect.ts";
+import { TEST_SOURCE, caseOpened, message } from "./harness/facts.ts";
+import { connectTo, startNats, tempDir } from "./harness/nats.ts";
+
+/**
+ * `npm start` (bin/start.ts) run as a user would run it: a real process, a
+ * real nats-server, a real blackboard child.
+ */
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 15_000;
+const POLL_MS = 50;
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A running `npm start` with its output collected. */
+interface Casemesh {
+  child: ChildProcess;
+  readonly stdout: string;
+  readonly stderr: string;
+  exited: Promise<Exit>;
+  /** Waits until stdout (after `from` characters) matches `pattern`; returns the match. */
+  waitForStdout(pattern: RegExp, timeoutMs: number, from?: number): Promise<RegExpExecArray>;
+}
+
+/** A controlled environment: nothing from the outside about NATS or casemesh. */
+function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key === "NATS_URL" || key === "LOG_LEVEL" || key.startsWith("CASEMESH_")) delete env[key];
+  }
+  return { ...env, CASEMESH_DATA_DIR: dataDir, CASEMESH_BLACKBOARD_METRICS_PORT: "0", LOG_LEVEL: "info", ...extra };
+}
+
+/** Kills, by pid, any process started for this test (found by its unique data folder). */
+async function killLeftovers(marker: string): Promise<void> {
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    const [cmdline, environ] = await Promise.all([
+      readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => ""),
+      readFile(`/proc/${entry}/environ`, "utf8").catch(() => ""),
+    ]);
+    if (cmdline.includes(marker) || environ.includes(`=${marker}\0`)) {
+      try {
+        process.kill(Number(entry), "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
+function startCasemesh(t: TestContext, env: NodeJS.ProcessEnv): Casemesh {
+  const child = spawn(process.execPath, ["--import", "tsx", "bin/start.ts"], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  let exit: Exit | undefined;
+  const exited = new Promise<Exit>((resolve) =>
+    child.once("exit", (code, signal) => {
+      exit = { code, signal };
+      resolve(exit);
+    }),
+  );
+  const marker = env["CASEMESH_DATA_DIR"];
+  t.after(async () => {
+    if (exit === undefined) {
+      child.kill("SIGKILL");
+      await exited;
+    }
+    if (marker !== undefined) await killLeftovers(marker);
+  });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    exited,
+    async waitForStdout(pattern, timeoutMs, from = 0) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(stdout.slice(from));
+        if (match !== null) return match;
+        if (exit !== undefined || Date.now() > deadline) {
+          const why = exit === undefined ? `not seen within ${timeoutMs} ms` : `process exited (${exit.code ?? exit.signal})`;
+          assert.fail(`${pattern} ${why}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`);
+        }
+        await sleep(POLL_MS);
+      }
+    },
+  };
+}
+
+/** Resolves with the exit, or fails after `timeoutMs`. */
+async function exitWithin(run: Casemesh, timeoutMs: number): Promise<Exit> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not exit within ${timeoutMs} ms\n${run.stdout}\n${run.stderr}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([run.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.ok(address !== null && typeof address === "object");
+  return address.port;
+}
+
+/** The pids of the blackboard's "blackboard ready" log lines, in order. */
+function readyPids(stdout: string): number[] {
+  const pids: number[] = [];
+  for (const line of stdout.split("\n")) {
+    if (!line.startsWith("{")) continue;
+    const record = JSON.parse(line) as { msg?: unknown; pid?: unknown; role?: unknown };
+    if (record.msg === "blackboard ready" && typeof record.pid === "number") pids.push(record.pid);
+  }
+  return pids;
+}
+
+/** Reads a case at `minSeq`, retrying while no blackboard replica answers. */
+async function readCase(client: BlackboardClient, caseId: string, minSeq: number, timeoutMs: number): Promise<QueryResult<"case.get">> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await client.getCase({ caseId, minSeq, waitMs: 2_000 });
+    } catch (err) {
+      // No replica answering yet, or not caught up yet: both are retryable.
+      if (!(err instanceof CasemeshError && err.retryable) || Date.now() > deadline) throw err;
+      await sleep(100);
+    }
+  }
+}
+
+/** `text` as a literal inside a RegExp. */
+function literal(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test("with NATS_URL it uses that server, serves metrics, projects facts and stops on Ctrl-C", async (t) => {
+  const server = await startNats();
+  const nc = await connectTo(server);
+  const dataDir = await tempDir();
+  const run = startCasemesh(t, baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "warn" }));
+
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  assert.match(run.stdout, new RegExp(`casemesh: .*${literal(server.url)}.*using NATS_URL`));
+  const metricsUrl = (await run.waitForStdout(/casemesh: blackboard metrics (http:\/\/\S+)/, 0))[1];
+  assert.ok(metricsUrl !== undefined);
+  assert.match(run.stdout, new RegExp(`casemesh: blackboard folder ${literal(join(dataDir, "blackboard"))}$`, "m"));
+  // LOG_LEVEL=warn: the blackboard's info lines are not passed through.
+  assert.doesNotMatch(run.stdout, /"level":"info"/);
+
+  const response = await fetch(metricsUrl);
+  assert.equal(response.status, 200);
+  assert.match(await response.text(), /casemesh_blackboard_applied_sequence/);
+
+  const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 60_000 });
+  const caseId = "start-a-1";
+  await writer.append(caseOpened(caseId));
+  const last = await writer.append(message(caseId, "hello from the start test"));
+  const read = await readCase(new BlackboardClient(nc), caseId, last.seq, 15_000);
+  assert.deepEqual(
+    read.facts.map((f) => f.fact.kind),
+    ["case.opened", "message.received"],
+  );
+  assert.equal(read.case.lastSeq, last.seq);
+
+  run.child.kill("SIGINT");
+  const exit = await exitWithin(run, STOP_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.match(run.stdout, /casemesh: stopped/);
+  // The harness server was not ours to stop.
+  assert.equal(await jetStreamAnswers(server.url), true);
+});
+
+test("without NATS_URL it starts its own nats-server under the data folder and stops it", async (t) => {
+  const dataDir = await tempDir();
+  const port = await freePort();
+  const url = `nats://127.0.0.1:${port}`;
+  const run = startCasemesh(t, baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(port) }));
+
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  assert.match(run.stdout, new RegExp(`casemesh: .*${literal(url)}.*started a local nats-server, store ${literal(join(dataDir, "nats"))}`));
+  assert.ok((await stat(join(dataDir, "nats"))).isDirectory());
+  assert.ok((await stat(join(dataDir, "nats", "jetstream"))).isDirectory());
+  assert.equal(await jetStreamAnswers(url), true);
+
+  run.child.kill("SIGINT");
+  const exit = await exitWithin(run, STOP_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.match(run.stdout, /casemesh: stopped/);
+  assert.equal(await jetStreamAnswers(url), false);
+});
+
+test("without NATS_URL it uses a server already answering on the local port, and leaves it running", async (t) => {
+  const server = await startNats();
+  const dataDir = await tempDir();
+  const run = startCasemesh(t, baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(server.port) }));
+
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  assert.match(run.stdout, new RegExp(`casemesh: .*using the server already running at ${literal(server.url)}`));
+  assert.doesNotMatch(run.stdout, /started a local nats-server/);
+
+  run.child.kill("SIGTERM");
+  const exit = await exitWithin(run, STOP_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.match(run.stdout, /casemesh: stopped/);
+  assert.equal(await jetStreamAnswers(server.url), true);
+});
+
+test("a bad configuration value exits with code 2 and names the variable", async (t) => {
+  const dataDir = await tempDir();
+  const port = await freePort();
+  const run = startCasemesh(
+    t,
+    baseEnv(dataDir, { CASEMESH_BLACKBOARD_METRICS_PORT: "notaport", CASEMESH_LOCAL_NATS_PORT: String(port) }),
+  );
+  const exit = await exitWithin(run, STOP_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 2, signal: null });
+  assert.match(run.stderr, /CASEMESH_BLACKBOARD_METRICS_PORT/);
+  assert.doesNotMatch(run.stdout, /casemesh: ready/);
+  assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${port}`), false);
+});
+
+test("a killed blackboard is restarted and projects facts written while it was down", async (t) => {
+  const server = await startNats();
+  const nc = await connectTo(server);
+  const dataDir = await tempDir();
+  const run = startCasemesh(t, baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "info" }));
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+
+  const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 60_000 });
+  const client = new BlackboardClient(nc);
+  const caseId = "start-d-1";
+  const opened = await writer.append(caseOpened(caseId));
+  await readCase(client, caseId, opened.seq, 15_000);
+
+  const [firstPid] = readyPids(run.stdout);
+  assert.ok(firstPid !== undefined, "the blackboard logs a ready line with its pid");
+  const mark = run.stdout.length;
+  process.kill(firstPid, "SIGKILL");
+  await run.waitForStdout(/casemesh: the blackboard was killed by SIGKILL; restarting it in 0\.5 s/, 10_000, mark);
+
+  const later = await writer.append(message(caseId, "written while the blackboard restarts"));
+  const read = await readCase(client, caseId, later.seq, 30_000);
+  assert.deepEqual(
+    read.facts.map((f) => f.seq),
+    [opened.seq, later.seq],
+  );
+  assert.equal(read.case.lastSeq, later.seq);
+
+  await run.waitForStdout(/casemesh: the blackboard is running again \(pid \d+, restart 1\)/, 10_000, mark);
+  const pids = readyPids(run.stdout);
+  assert.equal(pids.length, 2);
+  assert.notEqual(pids[1], firstPid);
+  assert.equal(isAlive(firstPid), false);
+
+  run.child.kill("SIGINT");
+  const exit = await exitWithin(run, STOP_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 0, signal: null });
+  assert.match(run.stdout, /casemesh: stopped/);
+  const second = pids[1];
+  assert.ok(second !== undefined && !isAlive(second), "the restarted blackboard stopped too");
+});
