@@ -15,6 +15,11 @@ import {
   type CaseStatus,
 } from "./projection-state.ts";
 
+/** How many stored-fact keys a store remembers as already checked. */
+export const MAX_CHECKED_FACT_KEYS = 200_000;
+/** Read-ahead for one case's range: a whole large case in one native call. */
+const CASE_READ_BYTES = 4 * 1024 * 1024;
+
 /** One write in an atomic batch. */
 export type BatchOp = { type: "put"; key: string; value: unknown } | { type: "del"; key: string };
 
@@ -26,6 +31,8 @@ export type BatchOp = { type: "put"; key: string; value: unknown } | { type: "de
 export class ProjectionStore {
   readonly dir: string;
   readonly #db: Level<string, string>;
+  /** Fact keys already checked against {@link StoredFact}; bounded, oldest forgotten first. */
+  readonly #checkedFacts = new Set<string>();
 
   private constructor(dir: string, db: Level<string, string>) {
     this.dir = dir;
@@ -67,20 +74,40 @@ export class ProjectionStore {
     return this.#read(keys.caseState(caseId), CaseState);
   }
 
-  /** The case and its facts from one snapshot, optionally only facts after `afterSeq`. */
-  async caseWithFacts(caseId: string, afterSeq = 0): Promise<{ state: CaseState; facts: StoredFact[] } | undefined> {
+  /**
+   * The case and its facts from one snapshot, optionally only facts after
+   * `afterSeq`. Facts come back as their stored JSON, ready to send: a fact is
+   * immutable, so each stored fact is checked against its schema on its first
+   * read in this process, not on every read.
+   */
+  async caseWithFactsJson(caseId: string, afterSeq = 0): Promise<{ state: CaseState; facts: string[] } | undefined> {
     let state: CaseState | undefined;
-    const facts: StoredFact[] = [];
+    const facts: string[] = [];
     const factPrefix = keys.caseFactsRange(caseId).gt;
-    for await (const [key, value] of this.#db.iterator(keys.caseRange(caseId))) {
+    const stateKey = keys.caseState(caseId);
+    // One native call for the whole range: far cheaper than iterating entry by entry.
+    const entries = await this.#db.iterator({ ...keys.caseRange(caseId), highWaterMarkBytes: CASE_READ_BYTES }).all();
+    for (const [key, value] of entries) {
       if (key.startsWith(factPrefix)) {
-        const stored = parse(key, value, StoredFact);
-        if (stored.seq > afterSeq) facts.push(stored);
-      } else if (key === keys.caseState(caseId)) {
+        if (Number(key.slice(factPrefix.length)) <= afterSeq) continue;
+        if (!this.#checkedFacts.has(key)) {
+          parse(key, value, StoredFact);
+          this.#rememberChecked(key);
+        }
+        facts.push(value);
+      } else if (key === stateKey) {
         state = parse(key, value, CaseState);
       }
     }
     return state === undefined ? undefined : { state, facts };
+  }
+
+  #rememberChecked(key: string): void {
+    if (this.#checkedFacts.size >= MAX_CHECKED_FACT_KEYS) {
+      const oldest = this.#checkedFacts.values().next();
+      if (oldest.done !== true) this.#checkedFacts.delete(oldest.value);
+    }
+    this.#checkedFacts.add(key);
   }
 
   async customer(customerId: string): Promise<CustomerMemory | undefined> {

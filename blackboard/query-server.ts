@@ -9,7 +9,14 @@ import type { ProjectionStore } from "./projection-store.ts";
 import { BROADCAST_OPS, QUERY_OPS, type QueryOp, type QueryResult } from "./query-protocol.ts";
 import { QUERY_QUEUE_GROUP, querySubject } from "./subjects.ts";
 
-type Handler<O extends QueryOp> = (req: z.infer<(typeof QUERY_OPS)[O]["request"]>) => Promise<QueryResult<O>>;
+/** A result already encoded as JSON (stored facts are sent as stored). */
+class EncodedResult {
+  constructor(readonly json: string) {}
+}
+
+type Handler<O extends QueryOp> = (
+  req: z.infer<(typeof QUERY_OPS)[O]["request"]>,
+) => Promise<QueryResult<O> | EncodedResult>;
 
 /**
  * Answers blackboard queries from this replica's projection. Queries that carry
@@ -30,9 +37,11 @@ export class QueryServer {
     this.#handlers = {
       "case.get": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
-        const found = await this.store.caseWithFacts(r.caseId, r.afterSeq);
+        const found = await this.store.caseWithFactsJson(r.caseId, r.afterSeq);
         if (found === undefined) throw new NotFoundError(`no case ${r.caseId}`);
-        return { case: found.state, facts: found.facts, appliedSeq: this.applier.lastSeq };
+        return new EncodedResult(
+          `{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],"appliedSeq":${this.applier.lastSeq}}`,
+        );
       },
       "customer.get": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
@@ -99,7 +108,7 @@ export class QueryServer {
 
   async #answer<O extends QueryOp>(op: O, msg: Msg): Promise<void> {
     const started = performance.now();
-    let reply: unknown;
+    let reply: string;
     let outcome = "ok";
     try {
       let body: unknown;
@@ -114,15 +123,16 @@ export class QueryServer {
         throw new BadRequestError(`${op}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
       }
       const handler = this.#handlers[op] as Handler<O>;
-      reply = { ok: true, result: await handler(parsed.data as never) };
+      const result = await handler(parsed.data as never);
+      reply = `{"ok":true,"result":${result instanceof EncodedResult ? result.json : JSON.stringify(result)}}`;
     } catch (err) {
       const e = asCasemeshError(err);
       outcome = e.code.toLowerCase();
       if (e.code === "INTERNAL") this.log.error({ err: e.message, op }, "query failed");
-      reply = { ok: false, error: { code: e.code, message: e.message, retryable: e.retryable } };
+      reply = JSON.stringify({ ok: false, error: { code: e.code, message: e.message, retryable: e.retryable } });
     }
     this.metrics.queries.inc({ op, outcome });
     this.metrics.queryDuration.observe({ op }, (performance.now() - started) / 1000);
-    if (msg.reply !== undefined && msg.reply !== "") msg.respond(JSON.stringify(reply));
+    if (msg.reply !== undefined && msg.reply !== "") msg.respond(reply);
   }
 }
