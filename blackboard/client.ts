@@ -20,6 +20,11 @@ export class BlackboardClient implements VerdictSource {
     return this.query("case.get", req);
   }
 
+  /** The case state without its facts, and who last served this customer for `capability`. */
+  getCaseBrief(req: QueryRequest<"case.brief">): Promise<QueryResult<"case.brief">> {
+    return this.query("case.brief", req);
+  }
+
   getCustomer(req: QueryRequest<"customer.get">): Promise<QueryResult<"customer.get">> {
     return this.query("customer.get", req);
   }

@@ -19,8 +19,11 @@ export type CustomerId = z.infer<typeof CustomerId>;
 export const FactId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, "must be a 26-character ULID");
 export type FactId = z.infer<typeof FactId>;
 
-/** A need id (also used for timer ids and other work ids). */
-export const WorkId = z.string().regex(/^[A-Za-z0-9_:.-]{1,128}$/, "must be 1-128 letters, digits, _ : . or -");
+/**
+ * A need id (also used for timer ids and other work ids). It is a JetStream
+ * KV key (the need's claim), so only letters, digits, `_`, `.` and `-`.
+ */
+export const WorkId = z.string().regex(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$/, "must be 1-128 letters, digits, _ . or -");
 export type WorkId = z.infer<typeof WorkId>;
 
 /** A capability: dotted lower-case words, e.g. `billing.dispute`, `human.billing`. */

@@ -28,6 +28,8 @@ export const CaseState = z.strictObject({
   intent: z.string().nullable(),
   identityVerified: z.boolean(),
   openNeeds: z.array(WorkId),
+  /** The fact kinds the case holds, sorted: what a need's `requires` is checked against. */
+  kinds: z.array(KindName),
 });
 export type CaseState = z.infer<typeof CaseState>;
 
@@ -52,6 +54,8 @@ export const CustomerMemory = z.strictObject({
     })
     .nullable(),
   addresses: z.array(z.strictObject({ channel: Channel, address: z.string(), verified: z.boolean() })),
+  /** Who last served this customer, by capability: the continuity part of a bid. */
+  handlers: z.record(z.string(), z.string()),
   updatedAt: Instant,
 });
 export type CustomerMemory = z.infer<typeof CustomerMemory>;

@@ -110,12 +110,19 @@ async function applyFact(store: ProjectionStore, before: CaseState | undefined, 
   const state: CaseState = before === undefined ? emptyCase(fact) : { ...before, channels: [...before.channels], openNeeds: [...before.openNeeds] };
   state.lastSeq = seq;
   state.factCount += 1;
+  if (!state.kinds.includes(fact.kind)) state.kinds = [...state.kinds, fact.kind].sort();
   state.updatedAt = fact.at;
   let customer: CustomerMemory | undefined;
   const loadCustomer = async (customerId: string): Promise<CustomerMemory> => {
     if (customer?.customerId === customerId) return customer;
     customer = (await store.customer(customerId)) ?? emptyCustomer(customerId, fact.at);
-    customer = { ...customer, cases: [...customer.cases], addresses: [...customer.addresses], preferences: { ...customer.preferences } };
+    customer = {
+      ...customer,
+      cases: [...customer.cases],
+      addresses: [...customer.addresses],
+      preferences: { ...customer.preferences },
+      handlers: { ...customer.handlers },
+    };
     return customer;
   };
   const useChannel = (channel: Channel) => {
@@ -172,6 +179,7 @@ async function applyFact(store: ProjectionStore, before: CaseState | undefined, 
     case "need.claimed": {
       const need = await store.need(fact.data.needId);
       if (need !== undefined) ops.push({ type: "put", key: keys.need(need.needId), value: { ...need, claimedBy: fact.data.peer, attempt: fact.data.attempt } });
+      if (state.customerId !== null) (await loadCustomer(state.customerId)).handlers[fact.data.capability] = fact.data.peer;
       break;
     }
     case "need.done":
@@ -268,9 +276,10 @@ function emptyCase(fact: Fact): CaseState {
     intent: null,
     identityVerified: false,
     openNeeds: [],
+    kinds: [],
   };
 }
 
 function emptyCustomer(customerId: string, at: string): CustomerMemory {
-  return { customerId, cases: [], preferences: {}, verified: null, addresses: [], updatedAt: at };
+  return { customerId, cases: [], preferences: {}, verified: null, addresses: [], handlers: {}, updatedAt: at };
 }

@@ -43,6 +43,14 @@ export class QueryServer {
           `{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],"appliedSeq":${this.applier.lastSeq}}`,
         );
       },
+      "case.brief": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const state = await this.store.caseState(r.caseId);
+        if (state === undefined) throw new NotFoundError(`no case ${r.caseId}`);
+        const customer = state.customerId === null ? undefined : await this.store.customer(state.customerId);
+        const previousHandler = r.capability === undefined ? null : (customer?.handlers[r.capability] ?? null);
+        return { case: state, previousHandler };
+      },
       "customer.get": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
         const customer = await this.store.customer(r.customerId);

@@ -9,6 +9,12 @@ export const DEFAULT_DATA_DIR = "./data";
 export const DEFAULT_LOCAL_NATS_PORT = 4222;
 /** The blackboard's /metrics port. 0 picks a free one. */
 export const DEFAULT_BLACKBOARD_METRICS_PORT = 9464;
+/** How long a claim lives without renewal; the same in every process of a mesh. */
+export const DEFAULT_LEASE_MS = 5_000;
+/** How often peers announce themselves and auctioneers look at their claims. */
+export const DEFAULT_HEARTBEAT_MS = 1_000;
+/** How long a draining peer process lets its steps finish. */
+export const DEFAULT_DRAIN_GRACE_MS = 10_000;
 /** JetStream's deduplication window for `Nats-Msg-Id`. */
 export const DEFAULT_DEDUP_WINDOW_MS = 2 * 60_000;
 
@@ -50,6 +56,29 @@ const EnvSchema = z.object({
     .enum(["1", "3", "5"], { message: "CASEMESH_STREAM_REPLICAS must be 1, 3 or 5" })
     .transform(Number)
     .default(1),
+  CASEMESH_LEASE_MS: z
+    .string()
+    .regex(/^\d+$/, "CASEMESH_LEASE_MS must be a number of milliseconds")
+    .transform(Number)
+    .refine((n) => n >= 200, "CASEMESH_LEASE_MS must be at least 200")
+    .default(DEFAULT_LEASE_MS),
+  CASEMESH_HEARTBEAT_MS: z
+    .string()
+    .regex(/^\d+$/, "CASEMESH_HEARTBEAT_MS must be a number of milliseconds")
+    .transform(Number)
+    .refine((n) => n >= 50, "CASEMESH_HEARTBEAT_MS must be at least 50")
+    .default(DEFAULT_HEARTBEAT_MS),
+  CASEMESH_DRAIN_GRACE_MS: z
+    .string()
+    .regex(/^\d+$/, "CASEMESH_DRAIN_GRACE_MS must be a number of milliseconds")
+    .transform(Number)
+    .refine((n) => n >= 0, "CASEMESH_DRAIN_GRACE_MS must be at least 0")
+    .default(DEFAULT_DRAIN_GRACE_MS),
+  CASEMESH_PEER_METRICS_PORT: port("CASEMESH_PEER_METRICS_PORT", 0),
+  CASEMESH_HOST_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "CASEMESH_HOST_ID may hold letters, digits, _ and - (at most 64)")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -64,6 +93,15 @@ export interface Config {
   dedupWindowMs: number;
   /** JetStream replicas of the casemesh streams: 1 on one server, 3 on a production cluster. */
   streamReplicas: number;
+  peers: {
+    leaseMs: number;
+    heartbeatMs: number;
+    drainGraceMs: number;
+    /** /metrics port of a peer process; 0 picks a free one (several peer processes share a machine). */
+    metricsPort: number;
+    /** Names this process as an auctioneer; unique in the mesh. */
+    hostId: string;
+  };
   blackboard: {
     dir: string;
     metricsPort: number;
@@ -91,6 +129,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `invalid configuration: CASEMESH_BLACKBOARD_METRICS_PORT and CASEMESH_LOCAL_NATS_PORT are both ${e.CASEMESH_LOCAL_NATS_PORT}`,
     );
   }
+  if (e.CASEMESH_HEARTBEAT_MS * 2 > e.CASEMESH_LEASE_MS) {
+    throw new ConfigError(
+      `invalid configuration: CASEMESH_LEASE_MS (${e.CASEMESH_LEASE_MS}) must be at least twice CASEMESH_HEARTBEAT_MS (${e.CASEMESH_HEARTBEAT_MS}), or live claims would expire between renewals`,
+    );
+  }
+  const host = hostname().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40);
   return {
     natsUrl: e.NATS_URL,
     dataDir,
@@ -99,10 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: e.CASEMESH_METRICS_HOST,
     dedupWindowMs: e.CASEMESH_DEDUP_WINDOW_MS,
     streamReplicas: e.CASEMESH_STREAM_REPLICAS,
+    peers: {
+      leaseMs: e.CASEMESH_LEASE_MS,
+      heartbeatMs: e.CASEMESH_HEARTBEAT_MS,
+      drainGraceMs: e.CASEMESH_DRAIN_GRACE_MS,
+      metricsPort: e.CASEMESH_PEER_METRICS_PORT,
+      hostId: e.CASEMESH_HOST_ID ?? `${host}-${process.pid}`,
+    },
     blackboard: {
       dir: resolve(e.CASEMESH_BLACKBOARD_DIR ?? `${dataDir}/blackboard`),
       metricsPort: e.CASEMESH_BLACKBOARD_METRICS_PORT,
-      replicaId: e.CASEMESH_REPLICA_ID ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40)}-${process.pid}`,
+      replicaId: e.CASEMESH_REPLICA_ID ?? `${host}-${process.pid}`,
     },
   };
 }

@@ -1,0 +1,332 @@
+import { RequestStrategy, type JsMsg } from "nats";
+import { inspectFact, type FactOf } from "../blackboard/contracts.ts";
+import type { Bid } from "../blackboard/contract-kinds.ts";
+import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
+import type { MeshContext } from "./mesh-context.ts";
+import { Award, AwardReply, BidReply, CallForProposals, awardSubject, cfpSubject } from "./protocol.ts";
+import { compareBids, utilityOf, weightsFor } from "./utility.ts";
+
+/** How long an award waits for the winner to confirm. */
+export const AWARD_CONFIRM_TIMEOUT_MS = 2_000;
+
+/**
+ * Runs the auction for one need and supervises it until it is settled. The
+ * process that pulled the need from the durable consumer does this; it keeps
+ * the message unacknowledged (telling JetStream it is working) until the claim
+ * says done or failed, so if this process dies the need is redelivered to
+ * another one, which picks up where the claim says things are.
+ */
+export class NeedAuction {
+  readonly #ctx: MeshContext;
+  readonly #msg: JsMsg;
+  readonly #need: FactOf<"need.opened">;
+  readonly #stop: AbortSignal;
+  /** Wakes the supervision loop early (a settled notice arrived). */
+  #wake: (() => void) | undefined;
+  #firstClaimMeasured = false;
+
+  private constructor(ctx: MeshContext, msg: JsMsg, need: FactOf<"need.opened">, stop: AbortSignal) {
+    this.#ctx = ctx;
+    this.#msg = msg;
+    this.#need = need;
+    this.#stop = stop;
+  }
+
+  /** Parses the message; a malformed one is terminated (the blackboard dead-letters it). */
+  static from(ctx: MeshContext, msg: JsMsg, stop: AbortSignal): NeedAuction | undefined {
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(msg.data));
+    } catch {
+      value = undefined;
+    }
+    const checked = inspectFact(value);
+    if (!checked.ok || checked.fact.kind !== "need.opened") {
+      ctx.log.warn({ seq: msg.seq }, "a need.opened message breaks its contract; not auctioned");
+      msg.term();
+      return undefined;
+    }
+    return new NeedAuction(ctx, msg, checked.fact as FactOf<"need.opened">, stop);
+  }
+
+  get needId(): string {
+    return this.#need.data.needId;
+  }
+
+  /** Called when a worker says this need is settled. */
+  nudge(): void {
+    this.#wake?.();
+  }
+
+  /** Runs until the need is settled (acked) or this process stops (nak: another takes over). */
+  async run(): Promise<void> {
+    const { capability } = this.#need.data;
+    const from = this.#need.source.capability;
+    const exclude = new Set<string>();
+    try {
+      for (;;) {
+        if (this.#stop.aborted) return this.#handBack();
+        const claim = await this.#ctx.claims.read(this.needId);
+        if (claim !== undefined && (claim.record.state === "done" || claim.record.state === "failed")) {
+          this.#msg.ack();
+          return;
+        }
+        if (claim !== undefined && claim.record.state === "held" && !leaseExpired(claim, this.#ctx.clock.now())) {
+          if (!(await this.#supervise(claim))) continue;
+          this.#msg.ack();
+          return;
+        }
+        if (claim !== undefined) {
+          // Expired or released: offer the need again, without the peer that let it go.
+          exclude.add(claim.record.holder);
+          const outcome = claim.record.state === "held" ? "expired" : "released";
+          if (outcome === "expired") this.#ctx.metrics.leaseExpiries.inc({ capability });
+          this.#ctx.metrics.handoffs.inc({ from_capability: from, to_capability: capability, outcome });
+          this.#ctx.log.info({ needId: this.needId, holder: claim.record.holder, outcome }, "need offered again");
+        }
+        const awarded = await this.#auction(claim, exclude);
+        if (awarded !== undefined && !(await this.#supervise(awarded))) continue;
+        if (awarded !== undefined) {
+          this.#msg.ack();
+          return;
+        }
+      }
+    } catch (err) {
+      if (this.#stop.aborted) return this.#handBack();
+      this.#ctx.log.warn({ needId: this.needId, err: String(err) }, "auction interrupted; the need will be redelivered");
+      this.#msg.nak(this.#ctx.heartbeatMs);
+    }
+  }
+
+  /**
+   * One auction round. Returns the committed claim, or undefined when the
+   * round ended without one (another auctioneer won the race, no bids yet).
+   */
+  async #auction(previous: ClaimEntry | undefined, exclude: Set<string>): Promise<ClaimEntry | undefined> {
+    const { needId, capability } = this.#need.data;
+    const caseId = this.#need.caseId;
+    const brief = await this.#ready();
+    if (brief === undefined) return undefined;
+
+    const attempt = previous === undefined ? this.#need.data.attempt : previous.record.attempt + 1;
+    const cfp: CallForProposals = {
+      needId,
+      caseId,
+      capability,
+      attempt,
+      tier: brief.case.tier,
+      previousHandler: brief.previousHandler,
+      exclude: [...exclude],
+    };
+    const expected = this.#ctx.directory.capable(capability).filter((p) => !exclude.has(p.peer)).length;
+    const bids = await this.#collectBids(cfp, Math.max(expected, 1));
+    this.#ctx.metrics.bids.observe({ capability }, bids.length);
+    const winner = bids[0];
+    if (winner === undefined) {
+      await this.#pause();
+      return undefined;
+    }
+    const record: ClaimRecord = {
+      needId,
+      caseId,
+      capability,
+      attempt,
+      holder: winner.peer,
+      auctioneer: this.#ctx.hostId,
+      state: "held",
+      leaseMs: this.#ctx.leaseMs,
+    };
+    const revision = await this.#ctx.claims.award(record, previous?.revision);
+    if (revision === undefined) return undefined; // someone else awarded it first: re-read
+    const latencyMs = Date.now() - this.#msg.info.timestampNanos / 1e6;
+    if (!this.#firstClaimMeasured) {
+      this.#firstClaimMeasured = true;
+      this.#ctx.metrics.claimLatency.observe({ capability }, Math.max(0, latencyMs) / 1000);
+    }
+    this.#ctx.metrics.handoffs.inc({ from_capability: this.#need.source.capability, to_capability: capability, outcome: "awarded" });
+    this.#ctx.onAward?.({ needId, capability, attempt, winner: winner.peer, bids: bids.length, latencyMs });
+
+    await this.#ctx.writer.append(
+      {
+        caseId,
+        kind: "need.claimed",
+        needId,
+        causedBy: this.#need.id,
+        traceparent: this.#need.traceparent,
+        source: { peer: this.#ctx.hostId, capability, version: "auctioneer" },
+        data: { needId, capability, attempt, peer: winner.peer, leaseMs: this.#ctx.leaseMs, bids },
+      },
+      { msgId: `${needId}.claimed.${attempt}` },
+    );
+
+    const claim: ClaimEntry = { record, revision, writtenAt: this.#ctx.clock.now() };
+    if (!(await this.#confirm(claim))) {
+      exclude.add(winner.peer);
+      const released = await this.#ctx.claims.write({ ...record, state: "released" }, revision);
+      if (released === undefined) return undefined;
+      return this.#auction({ record: { ...record, state: "released" }, revision: released, writtenAt: this.#ctx.clock.now() }, exclude);
+    }
+    return claim;
+  }
+
+  /**
+   * Waits until the need can be auctioned: the case holds its required facts
+   * and some live peer serves its capability. Returns the case brief, or
+   * undefined to go round again (the claim may have changed meanwhile).
+   */
+  async #ready(): Promise<Awaited<ReturnType<MeshContext["blackboard"]["getCaseBrief"]>> | undefined> {
+    const { capability, requires } = this.#need.data;
+    const brief = await this.#ctx.blackboard.getCaseBrief({ caseId: this.#need.caseId, capability, minSeq: this.#msg.seq });
+    const missing = requires.filter((k) => !brief.case.kinds.includes(k));
+    if (missing.length > 0) {
+      this.#ctx.metrics.waiting.inc({ capability });
+      try {
+        await this.#waitForFacts(missing);
+      } finally {
+        this.#ctx.metrics.waiting.dec({ capability });
+      }
+      return undefined;
+    }
+    if (this.#ctx.directory.capable(capability).length === 0) {
+      this.#ctx.metrics.unserved.inc({ capability });
+      this.#ctx.log.info({ needId: this.needId, capability }, "no live peer serves this capability; the need waits");
+      try {
+        while (this.#ctx.directory.capable(capability).length === 0 && !this.#stop.aborted) {
+          this.#msg.working();
+          await this.#waitFor((wake) => {
+            this.#ctx.directory.once("change", wake);
+            return () => this.#ctx.directory.off("change", wake);
+          });
+        }
+      } finally {
+        this.#ctx.metrics.unserved.dec({ capability });
+      }
+      return undefined;
+    }
+    return brief;
+  }
+
+  /** Waits (without blocking other needs) until one of `kinds` is appended to the case, or a heartbeat passes. */
+  async #waitForFacts(kinds: string[]): Promise<void> {
+    this.#msg.working();
+    const sub = this.#ctx.nc.subscribe(`casemesh.fact.${this.#need.caseId}.>`);
+    try {
+      await this.#waitFor((wake) => {
+        void (async () => {
+          for await (const m of sub) {
+            if (kinds.some((k) => m.subject.endsWith(`.${k}`))) return wake();
+          }
+        })();
+        return () => undefined;
+      });
+    } finally {
+      sub.unsubscribe();
+    }
+  }
+
+  async #collectBids(cfp: CallForProposals, expected: number): Promise<Bid[]> {
+    const weights = weightsFor(this.#ctx.weights, cfp.capability, cfp.tier);
+    const bids: Bid[] = [];
+    const seen = new Set<string>();
+    let replies: AsyncIterable<{ data: Uint8Array }>;
+    try {
+      replies = await this.#ctx.nc.requestMany(cfpSubject(cfp.capability), JSON.stringify(cfp), {
+        strategy: RequestStrategy.Count,
+        maxMessages: expected,
+        maxWait: this.#ctx.bidWindowMs,
+      });
+      for await (const reply of replies) {
+        const parsed = BidReply.safeParse(safeJson(reply.data));
+        if (!parsed.success || seen.has(parsed.data.peer)) continue;
+        seen.add(parsed.data.peer);
+        if (parsed.data.type !== "bid" || cfp.exclude.includes(parsed.data.peer)) continue;
+        const { peer, version, parts } = parsed.data;
+        bids.push({ peer, version, parts, utility: utilityOf(parts, weights) });
+      }
+    } catch (err) {
+      // No responders (the capable peers just left): no bids this round.
+      this.#ctx.log.debug({ needId: cfp.needId, err: String(err) }, "call for proposals got no answer");
+    }
+    return bids.sort(compareBids);
+  }
+
+  async #confirm(claim: ClaimEntry): Promise<boolean> {
+    const award: Award = {
+      needId: claim.record.needId,
+      caseId: claim.record.caseId,
+      capability: claim.record.capability,
+      attempt: claim.record.attempt,
+      revision: claim.revision,
+      needSeq: this.#msg.seq,
+      auctioneer: this.#ctx.hostId,
+    };
+    try {
+      const reply = await this.#ctx.nc.request(awardSubject(claim.record.holder), JSON.stringify(award), {
+        timeout: AWARD_CONFIRM_TIMEOUT_MS,
+      });
+      const parsed = AwardReply.safeParse(safeJson(reply.data));
+      return parsed.success && parsed.data.accepted;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Watches a held claim until it is settled (true) or must be offered again
+   * (false: expired or released). Tells JetStream it is still working on every
+   * heartbeat, so the need is redelivered only if this process dies.
+   */
+  async #supervise(claim: ClaimEntry): Promise<boolean> {
+    for (;;) {
+      this.#msg.working();
+      await this.#pause();
+      if (this.#stop.aborted) throw new Error("stopping");
+      const latest = await this.#ctx.claims.read(this.needId);
+      if (latest === undefined) return false;
+      if (latest.record.state === "done" || latest.record.state === "failed") {
+        const outcome = latest.record.state;
+        this.#ctx.metrics.handoffs.inc({ from_capability: this.#need.source.capability, to_capability: latest.record.capability, outcome });
+        return true;
+      }
+      if (latest.record.state === "released" || leaseExpired(latest, this.#ctx.clock.now())) return false;
+      if (latest.record.holder !== claim.record.holder) return false;
+    }
+  }
+
+  /** Sleeps one heartbeat, or until nudged or stopped. */
+  #pause(): Promise<void> {
+    return this.#waitFor(() => () => undefined);
+  }
+
+  /** Sleeps at most one heartbeat; `arm` may wake it earlier and returns its own cleanup. */
+  async #waitFor(arm: (wake: () => void) => () => void): Promise<void> {
+    let wake!: () => void;
+    const woken = new Promise<void>((resolve) => (wake = resolve));
+    this.#wake = wake;
+    const disarm = arm(wake);
+    const onStop = () => wake();
+    this.#stop.addEventListener("abort", onStop, { once: true });
+    const timer = setTimeout(wake, this.#ctx.heartbeatMs);
+    try {
+      await woken;
+    } finally {
+      clearTimeout(timer);
+      disarm();
+      this.#stop.removeEventListener("abort", onStop);
+      this.#wake = undefined;
+    }
+  }
+
+  /** This process is stopping: let JetStream give the need to another process now. */
+  #handBack(): void {
+    this.#msg.nak();
+  }
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}

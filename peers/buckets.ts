@@ -1,0 +1,30 @@
+import { StorageType, type KV, type NatsConnection } from "nats";
+
+/** Where peers announce themselves; entries older than the presence TTL are gone. */
+export const PRESENCE_BUCKET = "casemesh_presence";
+/** One entry per need: the single leased right to work on it. */
+export const CLAIMS_BUCKET = "casemesh_claims";
+/** How long a settled claim is kept before the bucket forgets it. */
+export const CLAIM_RETENTION_MS = 24 * 3600_000;
+
+/** Opens (creating if needed) the presence and claims buckets. */
+export async function openBuckets(
+  nc: NatsConnection,
+  options: { presenceTtlMs: number; replicas?: number },
+): Promise<{ presence: KV; claims: KV }> {
+  const js = nc.jetstream();
+  const replicas = options.replicas ?? 1;
+  const presence = await js.views.kv(PRESENCE_BUCKET, {
+    history: 1,
+    ttl: options.presenceTtlMs,
+    storage: StorageType.Memory,
+    replicas,
+  });
+  const claims = await js.views.kv(CLAIMS_BUCKET, {
+    history: 1,
+    ttl: CLAIM_RETENTION_MS,
+    storage: StorageType.File,
+    replicas,
+  });
+  return { presence, claims };
+}

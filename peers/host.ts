@@ -1,0 +1,202 @@
+import type { JsMsg, KV, NatsConnection, Subscription } from "nats";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { BlackboardClient } from "../blackboard/client.ts";
+import { FactWriter } from "../blackboard/writer.ts";
+import { systemClock, type Clock } from "../core/clock.ts";
+import { DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from "../core/config.ts";
+import { NeedAuction } from "./auctioneer.ts";
+import { openBuckets } from "./buckets.ts";
+import { ClaimStore } from "./claims.ts";
+import type { PeerDefinition } from "./define-peer.ts";
+import type { AwardEvent, MeshContext } from "./mesh-context.ts";
+import { peerMetrics } from "./metrics.ts";
+import { NeedsConsumer, ensureNeedsConsumer } from "./needs-consumer.ts";
+import { PeerBidder } from "./bidder.ts";
+import { Directory, PRESENCE_TTL_HEARTBEATS, PresenceAnnouncer } from "./presence.ts";
+import { Settled, settledSubject } from "./protocol.ts";
+import type { WeightTable } from "./utility.ts";
+import { PeerWorker } from "./worker.ts";
+
+/** How long an auction waits for stragglers once the expected bids are not all in. */
+export const DEFAULT_BID_WINDOW_MS = 200;
+
+export interface PeerHostOptions {
+  nc: NatsConnection;
+  /** The peers this process runs: one, or many. */
+  peers: PeerDefinition[];
+  /** Names this process as an auctioneer; unique in the mesh. */
+  hostId: string;
+  registry: Registry;
+  logger: Logger;
+  dedupWindowMs: number;
+  clock?: Clock;
+  /** @default DEFAULT_LEASE_MS; every process in a mesh must use the same lease. */
+  leaseMs?: number;
+  /** @default DEFAULT_HEARTBEAT_MS */
+  heartbeatMs?: number;
+  /** @default DEFAULT_BID_WINDOW_MS */
+  bidWindowMs?: number;
+  /** Utility weights by capability and tier; the same in every process. */
+  weights?: WeightTable;
+  /** Called on every award (benchmarks and tests). */
+  onAward?: (event: AwardEvent) => void;
+  /** Take part in auctions (pull needs) as well as serve. @default true */
+  auction?: boolean;
+  streamReplicas?: number;
+}
+
+/**
+ * Runs peers in one process. Every process is the same: it announces its
+ * peers, bids for them, works the needs they win, and auctions whichever needs
+ * JetStream hands it from the shared durable consumer. No process is special.
+ */
+export class PeerHost {
+  readonly #ctx: MeshContext;
+  readonly #workers: PeerWorker[] = [];
+  readonly #bidders: PeerBidder[] = [];
+  readonly #announcers: PresenceAnnouncer[] = [];
+  readonly #auctions = new Map<string, NeedAuction>();
+  readonly #stop = new AbortController();
+  readonly #consumer: NeedsConsumer | undefined;
+  #settledSub: Subscription | undefined;
+  #draining = false;
+  #running: Promise<void>[] = [];
+
+  private constructor(ctx: MeshContext, peers: PeerDefinition[], auction: boolean, presence: KV) {
+    this.#ctx = ctx;
+    for (const peer of peers) {
+      const worker = new PeerWorker(ctx, peer);
+      this.#workers.push(worker);
+      const status = () => ({ load: worker.load, capacity: worker.capacity, draining: this.#draining });
+      this.#bidders.push(new PeerBidder(ctx, peer, status));
+      this.#announcers.push(
+        new PresenceAnnouncer(
+          presence,
+          ctx.heartbeatMs,
+          () => ({
+            peer: peer.id,
+            capabilities: peer.capabilities.map((c) => c.name),
+            version: peer.version,
+            load: worker.load,
+            capacity: worker.capacity,
+            status: this.#draining ? "draining" : "active",
+          }),
+          ctx.log,
+        ),
+      );
+    }
+    this.#consumer = auction ? new NeedsConsumer(ctx.nc.jetstream(), ctx.log, (m) => this.#onNeed(m)) : undefined;
+  }
+
+  static async start(options: PeerHostOptions): Promise<PeerHost> {
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+    const log = options.logger.child({ hostId: options.hostId });
+    const { presence, claims } = await openBuckets(options.nc, {
+      presenceTtlMs: heartbeatMs * PRESENCE_TTL_HEARTBEATS,
+      ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
+    });
+    const blackboard = new BlackboardClient(options.nc);
+    const writer = await FactWriter.create({
+      nc: options.nc,
+      source: { peer: options.hostId, capability: "runtime", version: "1" },
+      registry: options.registry,
+      dedupWindowMs: options.dedupWindowMs,
+      ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
+      verdicts: blackboard,
+    });
+    const directory = new Directory(presence, heartbeatMs * PRESENCE_TTL_HEARTBEATS, log);
+    await directory.start();
+    if (options.auction !== false) await ensureNeedsConsumer(await options.nc.jetstreamManager(), leaseMs, log);
+    const ctx: MeshContext = {
+      nc: options.nc,
+      writer,
+      blackboard,
+      claims: new ClaimStore(claims),
+      directory,
+      metrics: peerMetrics(options.registry),
+      registry: options.registry,
+      log,
+      clock: options.clock ?? systemClock,
+      hostId: options.hostId,
+      leaseMs,
+      heartbeatMs,
+      bidWindowMs: options.bidWindowMs ?? DEFAULT_BID_WINDOW_MS,
+      weights: options.weights ?? {},
+      onAward: options.onAward,
+    };
+    const host = new PeerHost(ctx, options.peers, options.auction !== false, presence);
+    await host.#start();
+    return host;
+  }
+
+  async #start(): Promise<void> {
+    for (const w of this.#workers) w.start();
+    for (const b of this.#bidders) b.start();
+    for (const a of this.#announcers) await a.start();
+    this.#settledSub = this.#ctx.nc.subscribe(settledSubject(this.#ctx.hostId));
+    const sub = this.#settledSub;
+    void (async () => {
+      for await (const m of sub) {
+        const parsed = Settled.safeParse(safeJson(m.data));
+        if (parsed.success) this.#auctions.get(parsed.data.needId)?.nudge();
+      }
+    })();
+    this.#consumer?.start();
+    this.#ctx.log.info({ peers: this.#workers.length }, "peer host started");
+  }
+
+  /** Needs this process is auctioning or supervising now. */
+  get auctions(): number {
+    return this.#auctions.size;
+  }
+
+  #onNeed(msg: JsMsg): void {
+    if (this.#draining) {
+      msg.nak();
+      return;
+    }
+    const auction = NeedAuction.from(this.#ctx, msg, this.#stop.signal);
+    if (auction === undefined) return;
+    if (this.#auctions.has(auction.needId)) {
+      // A redelivery of a need this process already supervises: keep the one running.
+      return;
+    }
+    this.#auctions.set(auction.needId, auction);
+    const running = auction.run().finally(() => {
+      this.#auctions.delete(auction.needId);
+      this.#running = this.#running.filter((r) => r !== running);
+    });
+    this.#running.push(running);
+  }
+
+  /**
+   * Drains: stops bidding and pulling, hands the needs it supervises back to
+   * JetStream for another process, lets steps in progress finish within
+   * `graceMs` and releases the claims of those that do not. Then stops.
+   */
+  async drain(graceMs: number = DEFAULT_DRAIN_GRACE_MS): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    for (const a of this.#announcers) await a.announce();
+    for (const b of this.#bidders) b.stop();
+    for (const w of this.#workers) w.drain();
+    await this.#consumer?.stop();
+    this.#stop.abort();
+    await Promise.all(this.#running);
+    await Promise.all(this.#workers.map((w) => w.finish(graceMs)));
+    for (const a of this.#announcers) await a.stop();
+    this.#settledSub?.unsubscribe();
+    this.#ctx.directory.stop();
+    this.#ctx.log.info("peer host drained");
+  }
+}
+
+function safeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}

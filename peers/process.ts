@@ -1,0 +1,67 @@
+import { loadConfig } from "../core/config.ts";
+import { ConfigError } from "../core/errors.ts";
+import { connectNats } from "../core/nats-connect.ts";
+import { createLogger } from "../observability/logger.ts";
+import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
+import type { PeerDefinition } from "./define-peer.ts";
+import { PeerHost } from "./host.ts";
+import type { WeightTable } from "./utility.ts";
+
+/**
+ * Runs `peers` as this process's job: reads the environment (NATS_URL,
+ * CASEMESH_LEASE_MS, CASEMESH_HEARTBEAT_MS, CASEMESH_PEER_METRICS_PORT, ...),
+ * serves /metrics, and on SIGTERM or SIGINT drains (stops bidding, finishes or
+ * releases its claims within CASEMESH_DRAIN_GRACE_MS) and exits 0.
+ *
+ * ```ts
+ * await runPeers([myPeer]);
+ * ```
+ */
+export async function runPeers(peers: PeerDefinition[], options: { role?: string; weights?: WeightTable } = {}): Promise<PeerHost> {
+  const role = options.role ?? "peers";
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger({ role, level: config.logLevel });
+  if (config.natsUrl === undefined) {
+    logger.fatal("NATS_URL is not set; start peers with `npm start`, or set NATS_URL");
+    process.exit(2);
+  }
+  const nc = await connectNats({ servers: config.natsUrl, name: `${role}-${config.peers.hostId}` });
+  const registry = createRegistry({ role });
+  const metrics = await serveMetrics(registry, config.metricsHost, config.peers.metricsPort);
+  const host = await PeerHost.start({
+    nc,
+    peers,
+    hostId: config.peers.hostId,
+    registry,
+    logger,
+    dedupWindowMs: config.dedupWindowMs,
+    streamReplicas: config.streamReplicas,
+    leaseMs: config.peers.leaseMs,
+    heartbeatMs: config.peers.heartbeatMs,
+    ...(options.weights === undefined ? {} : { weights: options.weights }),
+  });
+  logger.info(
+    { hostId: config.peers.hostId, peers: peers.map((p) => p.id), metrics: metrics.url, nats: config.natsUrl },
+    "peers ready",
+  );
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.peers.drainGraceMs }, "draining");
+    await host.drain(config.peers.drainGraceMs);
+    await metrics.close();
+    await nc.drain().catch(() => undefined);
+    logger.info("drained; exiting");
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  return host;
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
+
+/**
+ * The messages peers send each other, parsed with zod on both sides.
+ *
+ * - `casemesh.cfp.<capability>`: a call for proposals, request-many; every
+ *   live peer serving the capability answers once with a {@link BidReply}.
+ * - `casemesh.peer.<peerId>.award`: the auctioneer tells the winner (request).
+ * - `casemesh.peer.<peerId>.settled`: the worker tells the auctioneer that a
+ *   need is done, failed or released (best effort; the claim is the truth).
+ */
+
+/** A peer id: it is a NATS subject token and a KV key. */
+export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
+export type PeerId = z.infer<typeof PeerId>;
+
+export const cfpSubject = (capability: string) => `casemesh.cfp.${capability}`;
+export const awardSubject = (peerId: string) => `casemesh.peer.${peerId}.award`;
+export const settledSubject = (peerId: string) => `casemesh.peer.${peerId}.settled`;
+
+/** A call for proposals. Carries what a bid may use; bids never read the blackboard. */
+export const CallForProposals = z.strictObject({
+  needId: WorkId,
+  caseId: CaseId,
+  capability: Capability,
+  attempt: z.number().int().min(1),
+  tier: z.enum(["standard", "priority", "vip"]),
+  /** The peer that last served this customer for this capability, if any. */
+  previousHandler: z.string().nullable(),
+  /** Peers that must not be awarded this attempt (they declined or vanished). */
+  exclude: z.array(z.string()).max(1_000),
+});
+export type CallForProposals = z.infer<typeof CallForProposals>;
+
+/** The parts a utility is computed from; each in [0, 1]. */
+export const BidParts = z.strictObject({
+  /** How well the peer's skill fits the need. */
+  fit: z.number().min(0).max(1),
+  /** Spare capacity: 1 idle, 0 full. */
+  load: z.number().min(0).max(1),
+  /** Relative cost of serving (model price, human time): 0 free, 1 dearest. */
+  cost: z.number().min(0).max(1),
+  /** 1 when this peer served this customer's previous need of this capability. */
+  continuity: z.number().min(0).max(1),
+  /** The version weight: 1 for stable, less for a canary. */
+  version: z.number().min(0).max(1),
+});
+export type BidParts = z.infer<typeof BidParts>;
+
+/** A peer's answer to a call: a bid, or a decline so the auction need not wait for it. */
+export const BidReply = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("bid"), peer: PeerId, version: z.string().min(1).max(64), parts: BidParts }),
+  z.strictObject({ type: z.literal("decline"), peer: PeerId, reason: z.string().max(200) }),
+]);
+export type BidReply = z.infer<typeof BidReply>;
+
+/** The award, sent to the winner once its claim is committed. */
+export const Award = z.strictObject({
+  needId: WorkId,
+  caseId: CaseId,
+  capability: Capability,
+  attempt: z.number().int().min(1),
+  /** The claim's KV revision the winner must renew from. */
+  revision: z.number().int().positive(),
+  /** Stream sequence of the need.opened fact: the case version the step reads. */
+  needSeq: z.number().int().positive(),
+  auctioneer: PeerId,
+});
+export type Award = z.infer<typeof Award>;
+
+export const AwardReply = z.strictObject({ accepted: z.boolean(), reason: z.string().max(200).optional() });
+export type AwardReply = z.infer<typeof AwardReply>;
+
+export const Settled = z.strictObject({ needId: WorkId });

@@ -1,0 +1,252 @@
+import type { Subscription } from "nats";
+import type { Logger } from "pino";
+import type { FactDraft } from "../blackboard/writer.ts";
+import { asCasemeshError } from "../core/errors.ts";
+import type { ClaimEntry, ClaimRecord } from "./claims.ts";
+import {
+  DEFAULT_MAX_STEP_RUNS,
+  DEFAULT_STEP_TIMEOUT_MS,
+  type CapabilitySpec,
+  type NeedView,
+  type PeerDefinition,
+  type StepResult,
+} from "./define-peer.ts";
+import type { MeshContext } from "./mesh-context.ts";
+import { childNeedId, stepFactMsgId } from "./need-ids.ts";
+import { Award, awardSubject, settledSubject, type AwardReply } from "./protocol.ts";
+
+/** First backoff between runs of a failing step; it doubles each run. */
+export const STEP_RETRY_BACKOFF_MS = 100;
+
+/**
+ * The working side of one hosted peer: it accepts awards it can take, holds
+ * the claim's lease while its handler runs, retries a failing run with
+ * backoff, and writes the step's facts, its follow-up needs and `need.done`
+ * (or `need.failed` and the fallback need) with msg ids derived from the need.
+ */
+export class PeerWorker {
+  readonly #ctx: MeshContext;
+  readonly #peer: PeerDefinition;
+  readonly #log: Logger;
+  readonly #steps = new Map<string, { abort: AbortController; done: Promise<void>; claim: () => ClaimEntry }>();
+  #sub: Subscription | undefined;
+  #draining = false;
+
+  constructor(ctx: MeshContext, peer: PeerDefinition) {
+    this.#ctx = ctx;
+    this.#peer = peer;
+    this.#log = ctx.log.child({ peerId: peer.id });
+  }
+
+  /** Steps in progress. */
+  get load(): number {
+    return this.#steps.size;
+  }
+
+  get capacity(): number {
+    return this.#peer.capacity ?? 8;
+  }
+
+  start(): void {
+    this.#sub = this.#ctx.nc.subscribe(awardSubject(this.#peer.id));
+    const sub = this.#sub;
+    void (async () => {
+      for await (const msg of sub) {
+        const reply = await this.#onAward(msg.data).catch((err: unknown): AwardReply => ({ accepted: false, reason: String(err).slice(0, 200) }));
+        msg.respond(JSON.stringify(reply));
+      }
+    })();
+  }
+
+  /** Takes no more awards. */
+  drain(): void {
+    this.#draining = true;
+  }
+
+  /**
+   * Waits up to `graceMs` for steps in progress; then aborts the rest and
+   * releases their claims so they are awarded again at once.
+   */
+  async finish(graceMs: number): Promise<void> {
+    this.#draining = true;
+    const all = Promise.all([...this.#steps.values()].map((s) => s.done));
+    const timer = new Promise<"late">((r) => setTimeout(() => r("late"), graceMs).unref());
+    if ((await Promise.race([all.then(() => "ok" as const), timer])) === "late") {
+      for (const [needId, step] of this.#steps) {
+        step.abort.abort(new Error("draining"));
+        const claim = step.claim();
+        await this.#ctx.claims.write({ ...claim.record, state: "released" }, claim.revision).catch(() => undefined);
+        this.#log.info({ needId }, "released a claim while draining");
+      }
+      await all;
+    }
+    this.#sub?.unsubscribe();
+  }
+
+  async #onAward(data: Uint8Array): Promise<AwardReply> {
+    const parsed = Award.safeParse(JSON.parse(new TextDecoder().decode(data)));
+    if (!parsed.success) return { accepted: false, reason: "malformed award" };
+    const award = parsed.data;
+    if (this.#draining) return { accepted: false, reason: "draining" };
+    if (this.load >= this.capacity) return { accepted: false, reason: "at capacity" };
+    const spec = this.#peer.capabilities.find((c) => c.name === award.capability);
+    if (spec === undefined) return { accepted: false, reason: `does not serve ${award.capability}` };
+    const claim = await this.#ctx.claims.read(award.needId);
+    if (claim === undefined || claim.revision !== award.revision || claim.record.holder !== this.#peer.id || claim.record.state !== "held") {
+      return { accepted: false, reason: "the claim is not this award's" };
+    }
+    this.#begin(award, spec, claim);
+    return { accepted: true };
+  }
+
+  #begin(award: Award, spec: CapabilitySpec, claim: ClaimEntry): void {
+    const abort = new AbortController();
+    let current = claim;
+    const log = this.#log.child({ needId: award.needId, caseId: award.caseId, capability: award.capability });
+    // Renew the lease at a third of its length; a failed renewal means another peer may now hold it.
+    const renew = setInterval(() => {
+      void this.#ctx.claims
+        .write(current.record, current.revision)
+        .then((revision) => {
+          if (revision === undefined) {
+            log.warn("lease lost; abandoning the step");
+            abort.abort(new Error("lease lost"));
+          } else {
+            current = { ...current, revision, writtenAt: this.#ctx.clock.now() };
+          }
+        })
+        .catch((err: unknown) => log.warn({ err: String(err) }, "lease renewal failed; will retry"));
+    }, Math.max(50, Math.floor(this.#ctx.leaseMs / 3)));
+    const done = this.#run(award, spec, () => current, abort.signal, log)
+      .then(async (settle) => {
+        clearInterval(renew);
+        if (settle === undefined || abort.signal.aborted) return;
+        const revision = await this.#ctx.claims.write({ ...current.record, state: settle }, current.revision);
+        if (revision === undefined) log.warn("claim changed before it could be settled; a re-award will find the facts already written");
+        this.#ctx.nc.publish(settledSubject(award.auctioneer), JSON.stringify({ needId: award.needId }));
+      })
+      .catch((err: unknown) => log.error({ err: String(err) }, "step could not be settled; the lease will expire and the need will be offered again"))
+      .finally(() => {
+        clearInterval(renew);
+        this.#steps.delete(award.needId);
+      });
+    this.#steps.set(award.needId, { abort, done, claim: () => current });
+  }
+
+  /** Runs the step; resolves with how to settle the claim, or undefined when it must not be settled. */
+  async #run(
+    award: Award,
+    spec: CapabilitySpec,
+    claim: () => ClaimEntry,
+    signal: AbortSignal,
+    log: Logger,
+  ): Promise<ClaimRecord["state"] | undefined> {
+    const { blackboard, writer, metrics } = this.#ctx;
+    const caseView = await blackboard.getCase({ caseId: award.caseId, minSeq: award.needSeq });
+    const needFact = caseView.facts.find((f) => f.seq === award.needSeq)?.fact;
+    const opened = needFact?.kind === "need.opened" ? (needFact.data as { input: unknown; requires: string[]; fallback: string | null }) : undefined;
+    if (needFact === undefined || opened === undefined) throw new Error(`need.opened at seq ${award.needSeq} is not on case ${award.caseId}`);
+    const customerId = caseView.case.customerId;
+    const customer = customerId === null ? null : (await blackboard.getCustomer({ customerId, minSeq: award.needSeq }).catch(() => undefined))?.customer ?? null;
+    const need: NeedView = {
+      needId: award.needId,
+      caseId: award.caseId,
+      capability: award.capability,
+      attempt: award.attempt,
+      seq: award.needSeq,
+      factId: needFact.id,
+      requires: opened.requires,
+    };
+    const source = { peer: this.#peer.id, capability: award.capability, version: this.#peer.version };
+    const base = { caseId: award.caseId, needId: award.needId, causedBy: needFact.id, traceparent: needFact.traceparent, source };
+
+    let result: StepResult | undefined;
+    let failure = "";
+    const input = spec.input.safeParse(opened.input);
+    if (!input.success) {
+      const issue = input.error.issues[0];
+      failure = `input breaks the ${award.capability} contract at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? ""}`;
+    } else {
+      const maxRuns = spec.maxRuns ?? DEFAULT_MAX_STEP_RUNS;
+      for (let run = 1; run <= maxRuns && result === undefined; run++) {
+        if (signal.aborted) return undefined;
+        const started = performance.now();
+        const runAbort = new AbortController();
+        const timeoutMs = spec.timeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+        const timer = setTimeout(() => runAbort.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        const onOuter = () => runAbort.abort(signal.reason);
+        signal.addEventListener("abort", onOuter, { once: true });
+        try {
+          result = await Promise.race([
+            spec.handler(input.data, {
+              need,
+              case: { state: caseView.case, facts: caseView.facts },
+              customer,
+              log,
+              metrics: this.#ctx.registry,
+              signal: runAbort.signal,
+              idempotencyKey: award.needId,
+              clock: this.#ctx.clock,
+            }),
+            new Promise<never>((_, reject) => runAbort.signal.addEventListener("abort", () => reject(runAbort.signal.reason), { once: true })),
+          ]);
+          metrics.stepDuration.observe({ capability: award.capability, outcome: "ok" }, (performance.now() - started) / 1000);
+        } catch (err) {
+          const timedOut = runAbort.signal.aborted && !signal.aborted;
+          metrics.stepDuration.observe({ capability: award.capability, outcome: timedOut ? "timeout" : "error" }, (performance.now() - started) / 1000);
+          if (signal.aborted) return undefined;
+          failure = asCasemeshError(err).message;
+          log.warn({ run, err: failure }, "step run failed");
+          if (run < maxRuns) {
+            metrics.retries.inc({ capability: award.capability });
+            await new Promise((r) => setTimeout(r, STEP_RETRY_BACKOFF_MS * 2 ** (run - 1)));
+          }
+        } finally {
+          clearTimeout(timer);
+          signal.removeEventListener("abort", onOuter);
+        }
+      }
+    }
+    if (signal.aborted || claim().record.holder !== this.#peer.id) return undefined;
+
+    if (result !== undefined) {
+      const drafts: FactDraft[] = [];
+      const msgIds: string[] = [];
+      (result.facts ?? []).forEach((f, i) => {
+        drafts.push({ ...base, kind: f.kind, data: f.data } as FactDraft);
+        msgIds.push(stepFactMsgId(award.needId, i, f.kind));
+      });
+      (result.needs ?? []).forEach((n, i) => {
+        const needId = childNeedId(award.needId, i);
+        drafts.push({
+          ...base,
+          kind: "need.opened",
+          data: { needId, capability: n.capability, input: n.input ?? {}, requires: n.requires ?? [], attempt: 1, fallback: n.fallback ?? null },
+        });
+        msgIds.push(`${needId}.opened`);
+      });
+      drafts.push({ ...base, kind: "need.done", data: { needId: award.needId, capability: award.capability, peer: this.#peer.id, attempt: award.attempt } });
+      msgIds.push(`${award.needId}.done`);
+      await writer.appendAll(drafts, { msgIds });
+      return "done";
+    }
+
+    const fallback = opened.fallback ?? spec.fallback ?? null;
+    const fallbackNeedId = fallback === null ? null : childNeedId(award.needId, "fallback");
+    const drafts: FactDraft[] = [
+      { ...base, kind: "need.failed", data: { needId: award.needId, capability: award.capability, attempt: award.attempt, reason: failure.slice(0, 2000) || "failed", fallbackNeedId } },
+    ];
+    const msgIds = [`${award.needId}.failed`];
+    if (fallback !== null && fallbackNeedId !== null) {
+      drafts.push({
+        ...base,
+        kind: "need.opened",
+        data: { needId: fallbackNeedId, capability: fallback, input: { failedNeedId: award.needId, failedCapability: award.capability, reason: failure.slice(0, 500) }, requires: [], attempt: 1, fallback: null },
+      });
+      msgIds.push(`${fallbackNeedId}.opened`);
+    }
+    await writer.appendAll(drafts, { msgIds });
+    log.warn({ reason: failure, fallback }, "step failed; handed to the fallback");
+    return "failed";
+  }
+}

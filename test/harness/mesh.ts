@@ -1,0 +1,88 @@
+import { after } from "node:test";
+import type { NatsConnection } from "nats";
+import { z } from "zod";
+import { FactWriter } from "../../blackboard/writer.ts";
+import { createLogger } from "../../observability/logger.ts";
+import { createRegistry } from "../../observability/metrics-server.ts";
+import { capability, definePeer, type PeerDefinition, type StepContext, type StepResult } from "../../peers/define-peer.ts";
+import { PeerHost, type PeerHostOptions } from "../../peers/host.ts";
+import { TEST_SOURCE } from "./facts.ts";
+
+/** Fast timings for tests: a 1.5 s lease renewed every 500 ms. */
+export const TEST_LEASE_MS = 1_500;
+export const TEST_HEARTBEAT_MS = 500;
+
+let hosts = 0;
+
+/** A peer host in this process with test timings; drained after the suite. */
+export async function startHost(
+  nc: NatsConnection,
+  peers: PeerDefinition[],
+  options: Partial<Omit<PeerHostOptions, "nc" | "peers">> = {},
+): Promise<PeerHost> {
+  const host = await PeerHost.start({
+    nc,
+    peers,
+    hostId: options.hostId ?? `host-${++hosts}-${process.pid}`,
+    registry: options.registry ?? createRegistry(),
+    logger: options.logger ?? createLogger({ role: "peers", level: process.env["TEST_LOG_LEVEL"] === undefined ? "silent" : (process.env["TEST_LOG_LEVEL"] as "info") }),
+    dedupWindowMs: 120_000,
+    leaseMs: TEST_LEASE_MS,
+    heartbeatMs: TEST_HEARTBEAT_MS,
+    ...options,
+  });
+  after(() => host.drain(0));
+  return host;
+}
+
+/** A peer serving `capabilityName` whose handler is `handler` (default: returns nothing). */
+export function testPeer(
+  id: string,
+  capabilityName: string,
+  handler: (input: Record<string, unknown>, ctx: StepContext) => Promise<StepResult> = async () => ({}),
+  extra: Partial<PeerDefinition> & { fit?: number; cost?: number; fallback?: string; maxRuns?: number; timeoutMs?: number } = {},
+): PeerDefinition {
+  const { fit, cost, fallback, maxRuns, timeoutMs, ...peerExtra } = extra;
+  return definePeer({
+    id,
+    version: "1.0.0",
+    capabilities: [
+      capability({
+        name: capabilityName,
+        input: z.record(z.string(), z.unknown()),
+        handler,
+        ...(fit === undefined ? {} : { fit }),
+        ...(cost === undefined ? {} : { cost }),
+        ...(fallback === undefined ? {} : { fallback }),
+        ...(maxRuns === undefined ? {} : { maxRuns }),
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+      }),
+    ],
+    ...peerExtra,
+  });
+}
+
+/** A writer for opening cases and needs from a test. */
+export async function testWriter(nc: NatsConnection): Promise<FactWriter> {
+  return FactWriter.create({ nc, source: { ...TEST_SOURCE, capability: "gateway" }, dedupWindowMs: 120_000 });
+}
+
+/** Opens a case and one need on it; resolves with the need's sequence. */
+export async function openNeed(
+  writer: FactWriter,
+  caseId: string,
+  needId: string,
+  capabilityName: string,
+  extra: { requires?: string[]; fallback?: string; input?: Record<string, string> } = {},
+): Promise<number> {
+  await writer.append({ caseId, kind: "case.opened", data: { customerId: `cust-${caseId}`, channel: "chat", tier: "standard" } }, { msgId: `${caseId}.opened` });
+  const a = await writer.append(
+    {
+      caseId,
+      kind: "need.opened",
+      data: { needId, capability: capabilityName, input: extra.input ?? {}, requires: extra.requires ?? [], attempt: 1, fallback: extra.fallback ?? null },
+    },
+    { msgId: `${needId}.opened` },
+  );
+  return a.seq;
+}

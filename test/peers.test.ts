@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { BlackboardClient } from "../blackboard/index.ts";
+import { createRegistry } from "../observability/metrics-server.ts";
+import type { BidParts } from "../peers/protocol.ts";
+import { connectTo, startNats } from "./harness/nats.ts";
+import { startReplica } from "./harness/replica.ts";
+import { openNeed, startHost, testPeer, testWriter } from "./harness/mesh.ts";
+import { caseFactsWhen, eventually, needFacts } from "./harness/wait.ts";
+
+type ClaimedData = { peer: string; attempt: number; bids: { peer: string; utility: number; parts: BidParts }[] };
+
+describe("the peer runtime", async () => {
+  const server = await startNats();
+  const nc = await connectTo(server, "test");
+  await startReplica(nc);
+  const client = new BlackboardClient(nc);
+  const writer = await testWriter(nc);
+
+  test("1,000 needs with 50 capable peers: every need is claimed exactly once and done exactly once", async (t) => {
+    const runs = new Map<string, number>();
+    // Five processes' worth of hosts, each with its own connection and ten peers.
+    for (let h = 0; h < 5; h++) {
+      const hostNc = await connectTo(server, `host-${h}`);
+      const peers = Array.from({ length: 10 }, (_, i) =>
+        testPeer(`bulk-${h}-${i}`, "bulk", async (_input, ctx) => {
+          runs.set(ctx.need.needId, (runs.get(ctx.need.needId) ?? 0) + 1);
+          return {};
+        }, { capacity: 50 }),
+      );
+      await startHost(hostNc, peers, { hostId: `bulk-host-${h}` });
+    }
+    const CASES = 100;
+    const PER_CASE = 10;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: CASES }, async (_, c) => {
+        for (let n = 0; n < PER_CASE; n++) await openNeed(writer, `bulk-${c}`, `bulk-${c}-${n}`, "bulk");
+      }),
+    );
+    for (let c = 0; c < CASES; c++) {
+      const facts = await caseFactsWhen(client, `bulk-${c}`, (fs) => fs.filter((f) => f.fact.kind === "need.done").length >= PER_CASE, 120_000);
+      for (let n = 0; n < PER_CASE; n++) {
+        const needId = `bulk-${c}-${n}`;
+        assert.equal(needFacts(facts, "need.claimed", needId).length, 1, `${needId} claimed once`);
+        assert.equal(needFacts(facts, "need.done", needId).length, 1, `${needId} done once`);
+        assert.equal(runs.get(needId), 1, `${needId} ran once`);
+      }
+    }
+    t.diagnostic(`1,000 needs across 50 peers settled in ${Date.now() - started} ms`);
+    assert.equal(runs.size, CASES * PER_CASE);
+  });
+
+  test("the award lists every bid; the winner has the highest utility; ties go to the lowest peer id", async () => {
+    await startHost(nc, [
+      testPeer("fit-b", "rank", async () => ({}), { fit: 0.5 }),
+      testPeer("fit-a", "rank", async () => ({}), { fit: 0.5 }),
+      testPeer("fit-c", "rank", async () => ({}), { fit: 0.6, cost: 1 }),
+      testPeer("fit-d", "rank", async () => ({}), { fit: 0.2 }),
+    ]);
+    await openNeed(writer, "rank-1", "rank-1-n", "rank");
+    const facts = await caseFactsWhen(client, "rank-1", (fs) => needFacts(fs, "need.done", "rank-1-n").length === 1);
+    const award = needFacts(facts, "need.claimed", "rank-1-n")[0]?.fact.data as ClaimedData;
+    assert.deepEqual(award.bids.map((b) => b.peer).sort(), ["fit-a", "fit-b", "fit-c", "fit-d"]);
+    const best = Math.max(...award.bids.map((b) => b.utility));
+    // fit-c's extra skill is outweighed by its cost (0.6 - 0.25 < 0.5), so a and b tie at the top.
+    assert.equal(award.bids.find((b) => b.peer === award.peer)?.utility, best);
+    assert.equal(award.peer, "fit-a");
+    assert.deepEqual(award.bids.map((b) => b.peer), ["fit-a", "fit-b", "fit-c", "fit-d"]);
+  });
+
+  test("continuity: the peer that served this customer before wins an otherwise equal auction", async () => {
+    await startHost(nc, [testPeer("cont-a", "cont", async () => ({})), testPeer("cont-b", "cont", async () => ({}))]);
+    await openNeed(writer, "cont-1", "cont-1-n1", "cont");
+    const first = await caseFactsWhen(client, "cont-1", (fs) => needFacts(fs, "need.done", "cont-1-n1").length === 1);
+    assert.equal((needFacts(first, "need.claimed", "cont-1-n1")[0]?.fact.data as ClaimedData).peer, "cont-a");
+    // Make cont-b the previous handler by hand, as if it had served the customer last time.
+    await writer.append({ caseId: "cont-1", kind: "need.claimed", data: { needId: "cont-1-old", capability: "cont", attempt: 1, peer: "cont-b", leaseMs: 1000, bids: [] } });
+    await writer.append({ caseId: "cont-1", kind: "need.opened", data: { needId: "cont-1-n2", capability: "cont", input: {}, requires: [], attempt: 1, fallback: null } });
+    const second = await caseFactsWhen(client, "cont-1", (fs) => needFacts(fs, "need.done", "cont-1-n2").length === 1);
+    const award = needFacts(second, "need.claimed", "cont-1-n2")[0]?.fact.data as ClaimedData;
+    assert.equal(award.peer, "cont-b");
+    assert.equal(award.bids.find((b) => b.peer === "cont-b")?.parts.continuity, 1);
+  });
+
+  test("a need opened while no capable peer is alive is counted as unserved, then done once a capable peer starts", async () => {
+    const registry = createRegistry();
+    await startHost(nc, [testPeer("bystander", "other", async () => ({}))], { registry, hostId: "bystander-host" });
+    await openNeed(writer, "late-1", "late-1-n", "late.capability");
+    await eventually("the need to be counted as unserved", async () =>
+      /casemesh_needs_unserved\{capability="late.capability"\} 1/.test(await registry.metrics()) ? true : undefined,
+    );
+    const before = await client.getCase({ caseId: "late-1" });
+    assert.equal(needFacts(before.facts, "need.claimed", "late-1-n").length, 0);
+    await startHost(nc, [testPeer("latecomer", "late.capability", async () => ({}))]);
+    const facts = await caseFactsWhen(client, "late-1", (fs) => needFacts(fs, "need.done", "late-1-n").length === 1);
+    assert.equal((needFacts(facts, "need.done", "late-1-n")[0]?.fact.data as { peer: string }).peer, "latecomer");
+    await eventually("the unserved gauge to go back to 0", async () =>
+      /casemesh_needs_unserved\{capability="late.capability"\} 0/.test(await registry.metrics()) ? true : undefined,
+    );
+  });
+
+  test("a handler that always throws ends, after the retry limit, in need.failed and the fallback need", async () => {
+    const registry = createRegistry();
+    let runs = 0;
+    await startHost(
+      nc,
+      [
+        testPeer("broken", "fragile", async () => {
+          runs++;
+          throw new Error("ledger unavailable");
+        }, { maxRuns: 3, fallback: "human.review" }),
+        testPeer("human", "human.review", async (input) => ({ facts: [{ kind: "case.resolved", data: { resolution: `reviewed ${String(input["failedCapability"])}`, by: "human" } }] })),
+      ],
+      { registry },
+    );
+    await openNeed(writer, "fail-1", "fail-1-n", "fragile");
+    const facts = await caseFactsWhen(client, "fail-1", (fs) => fs.some((f) => f.fact.kind === "case.resolved"));
+    assert.equal(runs, 3);
+    const failed = needFacts(facts, "need.failed", "fail-1-n");
+    assert.equal(failed.length, 1);
+    const data = failed[0]?.fact.data as { reason: string; fallbackNeedId: string };
+    assert.match(data.reason, /ledger unavailable/);
+    assert.equal(needFacts(facts, "need.done", "fail-1-n").length, 0);
+    const fallback = needFacts(facts, "need.opened", data.fallbackNeedId);
+    assert.equal((fallback[0]?.fact.data as { capability: string }).capability, "human.review");
+    assert.equal(needFacts(facts, "need.done", data.fallbackNeedId).length, 1);
+    assert.match(await registry.metrics(), /casemesh_step_retries_total\{capability="fragile"\} 2/);
+  });
+
+  test("a need input that breaks the capability's contract fails at once, without retries", async () => {
+    const { z } = await import("zod");
+    const { capability, definePeer } = await import("../peers/define-peer.ts");
+    let runs = 0;
+    await startHost(nc, [
+      definePeer({
+        id: "strict",
+        version: "1",
+        capabilities: [capability({ name: "strict.input", input: z.strictObject({ amount: z.number() }), handler: async () => { runs++; return {}; } })],
+      }),
+    ]);
+    await openNeed(writer, "strict-1", "strict-1-n", "strict.input", { input: { amount: "lots" } });
+    const facts = await caseFactsWhen(client, "strict-1", (fs) => needFacts(fs, "need.failed", "strict-1-n").length === 1);
+    assert.match((needFacts(facts, "need.failed", "strict-1-n")[0]?.fact.data as { reason: string }).reason, /at amount/);
+    assert.equal(runs, 0);
+  });
+
+  test("a need with requires waits for those facts without blocking other needs", async () => {
+    await startHost(nc, [testPeer("joiner", "join.step", async () => ({})), testPeer("free", "free.step", async () => ({}))]);
+    await openNeed(writer, "join-1", "join-1-blocked", "join.step", { requires: ["identity.verified"] });
+    await openNeed(writer, "join-1", "join-1-free", "free.step");
+    await caseFactsWhen(client, "join-1", (fs) => needFacts(fs, "need.done", "join-1-free").length === 1);
+    const waiting = await client.getCase({ caseId: "join-1" });
+    assert.equal(needFacts(waiting.facts, "need.claimed", "join-1-blocked").length, 0, "not auctioned before identity is verified");
+    await writer.append({ caseId: "join-1", kind: "identity.verified", data: { customerId: "cust-join-1", method: "otp", accountId: null } });
+    await caseFactsWhen(client, "join-1", (fs) => needFacts(fs, "need.done", "join-1-blocked").length === 1);
+  });
+});
+
+describe("utility weights", async () => {
+  // Any process may auction any need, so weights are mesh-wide configuration:
+  // this mesh's every host gets the same table.
+  const server = await startNats();
+  const nc = await connectTo(server, "weights");
+  await startReplica(nc);
+  const client = new BlackboardClient(nc);
+  const writer = await testWriter(nc);
+
+  test("can be set per capability and per customer tier", async () => {
+    const weights = { "tiered/vip": { cost: 0 } };
+    await startHost(nc, [testPeer("cheap", "tiered", async () => ({}), { fit: 0.8 })], { weights });
+    await startHost(nc, [testPeer("expert", "tiered", async () => ({}), { fit: 1, cost: 1 })], { weights });
+    for (const [caseId, tier] of [["vip-1", "vip"], ["std-1", "standard"]] as const) {
+      await writer.append({ caseId, kind: "case.opened", data: { customerId: `${caseId}-cust`, channel: "chat", tier } });
+      await writer.append({ caseId, kind: "need.opened", data: { needId: `${caseId}-n`, capability: "tiered", input: {}, requires: [], attempt: 1, fallback: null } });
+    }
+    const vip = await caseFactsWhen(client, "vip-1", (fs) => needFacts(fs, "need.done", "vip-1-n").length === 1);
+    const std = await caseFactsWhen(client, "std-1", (fs) => needFacts(fs, "need.done", "std-1-n").length === 1);
+    const vipAward = needFacts(vip, "need.claimed", "vip-1-n")[0]?.fact.data as ClaimedData;
+    const stdAward = needFacts(std, "need.claimed", "std-1-n")[0]?.fact.data as ClaimedData;
+    assert.equal(vipAward.peer, "expert", "for a VIP, cost does not count: the expert wins");
+    assert.equal(stdAward.peer, "cheap", "for a standard customer, the expert's cost loses");
+  });
+});
