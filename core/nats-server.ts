@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, readFile, readdir } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { UnavailableError } from "./errors.ts";
@@ -24,6 +25,8 @@ export interface NatsServerOptions {
   bin?: string;
   /** Called with each line the server logs (for debugging). */
   onLog?: (line: string) => void;
+  /** Serve the HTTP monitoring endpoints (/varz, ...) on a free port. @default false */
+  monitor?: boolean;
 }
 
 /** A nats-server child process. */
@@ -33,6 +36,8 @@ export class NatsServerProcess {
   readonly #bin: string;
   readonly #onLog: ((line: string) => void) | undefined;
   #port: number;
+  #monitorPort: number | undefined;
+  readonly #monitor: boolean;
   #child: ChildProcess | undefined;
   #exited: Promise<void> = Promise.resolve();
 
@@ -42,6 +47,7 @@ export class NatsServerProcess {
     this.#bin = options.bin ?? process.env["NATS_SERVER_BIN"] ?? "nats-server";
     this.#onLog = options.onLog;
     this.#port = options.port ?? 0;
+    this.#monitor = options.monitor ?? false;
   }
 
   /** Starts a server and resolves once it accepts client connections. */
@@ -59,6 +65,11 @@ export class NatsServerProcess {
   /** `nats://host:port` */
   get url(): string {
     return `nats://${this.host}:${this.#port}`;
+  }
+
+  /** `http://host:port` of the monitoring endpoints, when started with `monitor`. */
+  get monitorUrl(): string | undefined {
+    return this.#monitorPort === undefined ? undefined : `http://${this.host}:${this.#monitorPort}`;
   }
 
   get pid(): number | undefined {
@@ -98,6 +109,10 @@ export class NatsServerProcess {
     } else {
       args.push("-p", String(this.#port));
     }
+    if (this.#monitor) {
+      this.#monitorPort ??= await freePort(this.host);
+      args.push("-m", String(this.#monitorPort));
+    }
     const child = spawn(this.#bin, args, { stdio: ["ignore", "ignore", "pipe"] });
     let log = "";
     let ready = false;
@@ -135,6 +150,17 @@ export class NatsServerProcess {
     }
     if (this.#port === 0) this.#port = await readPortsFile(portsDir, child.pid);
   }
+}
+
+async function freePort(host: string): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 async function readPortsFile(dir: string, pid: number | undefined): Promise<number> {

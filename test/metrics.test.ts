@@ -6,6 +6,8 @@ import { createRegistry, serveMetrics } from "../observability/metrics-server.ts
 import { caseOpened, message, TEST_SOURCE } from "./harness/facts.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
 import { startReplica } from "./harness/replica.ts";
+import { openNeed, startHost, testPeer, testWriter } from "./harness/mesh.ts";
+import { caseFactsWhen, needFacts } from "./harness/wait.ts";
 
 describe("metrics", async () => {
   const server = await startNats();
@@ -39,4 +41,33 @@ describe("metrics", async () => {
     assert.equal(check.error, undefined, "promtool must be installed (.ci/run installs Debian's prometheus package)");
     assert.equal(check.status, 0, `promtool found problems:\n${check.stdout}${check.stderr}`);
   });
+
+  test("a peer process serves every handoff metric, and they pass promtool check metrics", async () => {
+    const peerRegistry = createRegistry({ role: "peers" });
+    await startHost(nc, [testPeer("m-peer", "metered", async () => ({}))], { registry: peerRegistry });
+    await openNeed(await testWriter(nc), "m-2", "m-2-n", "metered");
+    await caseFactsWhen(client, "m-2", (fs) => needFacts(fs, "need.done", "m-2-n").length === 1);
+    const body = await peerRegistry.metrics();
+    assert.equal(sample(body, "casemesh_handoffs_total", { from_capability: "gateway", to_capability: "metered", outcome: "awarded" }), 1);
+    assert.equal(sample(body, "casemesh_handoffs_total", { from_capability: "gateway", to_capability: "metered", outcome: "done" }), 1);
+    assert.equal(sample(body, "casemesh_need_claim_latency_seconds_count", { capability: "metered" }), 1);
+    assert.equal(sample(body, "casemesh_step_duration_seconds_count", { capability: "metered", outcome: "ok" }), 1);
+    assert.equal(sample(body, "casemesh_auction_bids_sum", { capability: "metered" }), 1);
+    for (const name of ["casemesh_lease_expiries_total", "casemesh_step_retries_total", "casemesh_needs_unserved"]) {
+      assert.match(body, new RegExp(`^# TYPE ${name} `, "m"), `${name} is served`);
+    }
+    const check = spawnSync("promtool", ["check", "metrics"], { input: body, encoding: "utf8" });
+    assert.equal(check.status, 0, `promtool found problems:\n${check.stdout}${check.stderr}`);
+  });
 });
+
+/** The value of the sample of `name` whose labels include `labels`, in any order. */
+function sample(body: string, name: string, labels: Record<string, string>): number | undefined {
+  for (const line of body.split("\n")) {
+    const m = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
+    if (m === null || m[1] !== name) continue;
+    const have = new Map([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) return Number(m[3]);
+  }
+  return undefined;
+}

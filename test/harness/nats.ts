@@ -23,9 +23,9 @@ export async function tempDir(prefix = "casemesh-test-"): Promise<string> {
  * A private nats-server with JetStream on a random port and a temporary store.
  * Stop and restart it mid-test with `server.stop()` / `server.restart()`.
  */
-export async function startNats(): Promise<NatsServerProcess> {
+export async function startNats(options: { monitor?: boolean } = {}): Promise<NatsServerProcess> {
   const storeDir = await tempDir("casemesh-nats-");
-  const server = await NatsServerProcess.start({ storeDir });
+  const server = await NatsServerProcess.start({ storeDir, monitor: options.monitor ?? false });
   after(() => server.stop("SIGKILL"));
   return server;
 }

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { BlackboardClient } from "../blackboard/index.ts";
+import { connectTo, startNats } from "./harness/nats.ts";
+import { spawnTs, type TestProcess } from "./harness/processes.ts";
+import { startReplica } from "./harness/replica.ts";
+import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, openNeed, testWriter } from "./harness/mesh.ts";
+import { caseFactsWhen, needFacts } from "./harness/wait.ts";
+
+type Claimed = { peer: string; attempt: number };
+
+describe("peer processes", async () => {
+  const server = await startNats();
+  const nc = await connectTo(server);
+  await startReplica(nc);
+  const client = new BlackboardClient(nc);
+  const writer = await testWriter(nc);
+
+  /** Starts test/fixtures/slow-peer.ts as its own process and waits until it serves. */
+  async function slowPeer(peerId: string, stepMs: number, extraEnv: Record<string, string> = {}): Promise<TestProcess> {
+    const proc = spawnTs("test/fixtures/slow-peer.ts", {
+      ...process.env,
+      NATS_URL: server.url,
+      TEST_PEER_ID: peerId,
+      TEST_STEP_MS: String(stepMs),
+      CASEMESH_HOST_ID: `host-${peerId}`,
+      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
+      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
+      CASEMESH_PEER_METRICS_PORT: "0",
+      LOG_LEVEL: "info",
+      ...extraEnv,
+    });
+    await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
+    return proc;
+  }
+
+  const startedSteps = (proc: TestProcess) => proc.lines.filter((l) => l.includes('"msg":"step started"')).length;
+
+  test("kill -9 a peer holding claims: another peer does each need within lease + one heartbeat, with no duplicate facts", async (t) => {
+    const a = await slowPeer("slow-a", 30_000);
+    const needs = [0, 1, 2, 3, 4].map((i) => ({ caseId: `kill-${i}`, needId: `kill-${i}-n` }));
+    for (const n of needs) await openNeed(writer, n.caseId, n.needId, "slow.work");
+    await a.waitForLog(() => startedSteps(a) === needs.length, 20_000);
+    const b = await slowPeer("slow-b", 200);
+
+    a.kill("SIGKILL");
+    const killedAt = Date.now();
+    assert.equal(await a.exited, "SIGKILL");
+
+    const bound = TEST_LEASE_MS + TEST_HEARTBEAT_MS;
+    for (const n of needs) {
+      const facts = await caseFactsWhen(client, n.caseId, (fs) => needFacts(fs, "need.done", n.needId).length > 0, 30_000);
+      const claims = needFacts(facts, "need.claimed", n.needId).map((f) => ({ ...(f.fact.data as Claimed), at: Date.parse(f.fact.at) }));
+      assert.deepEqual(claims.map((c) => [c.attempt, c.peer]), [[1, "slow-a"], [2, "slow-b"]]);
+      const reAwardMs = (claims[1]?.at ?? Infinity) - killedAt;
+      t.diagnostic(`${n.needId} re-awarded ${reAwardMs} ms after the kill (lease ${TEST_LEASE_MS} + heartbeat ${TEST_HEARTBEAT_MS})`);
+      // A little scheduling slack on a busy 2-core machine, no more.
+      assert.ok(reAwardMs <= bound + 400, `${n.needId} re-awarded after ${reAwardMs} ms, more than ${bound} ms`);
+      assert.equal(needFacts(facts, "need.done", n.needId).length, 1);
+      assert.equal((needFacts(facts, "need.done", n.needId)[0]?.fact.data as { peer: string }).peer, "slow-b");
+      const results = facts.filter((f) => f.fact.kind === "preference.noted" && f.fact.needId === n.needId);
+      assert.equal(results.length, 1, "the step's fact is written once");
+    }
+    b.kill("SIGTERM");
+    assert.equal(await b.exited, 0);
+  });
+
+  test("SIGTERM drains: steps in progress finish, the process exits 0, and new needs go elsewhere", async () => {
+    const c = await slowPeer("slow-c", 1_500, { CASEMESH_DRAIN_GRACE_MS: "10000" });
+    await openNeed(writer, "drain-1", "drain-1-n", "slow.work");
+    await c.waitForLog(() => startedSteps(c) === 1, 20_000);
+    c.kill("SIGTERM");
+    await c.waitForLog((l) => l["msg"] === "draining", 5_000);
+    await openNeed(writer, "drain-2", "drain-2-n", "slow.work");
+    assert.equal(await c.exited, 0);
+    const first = await caseFactsWhen(client, "drain-1", (fs) => needFacts(fs, "need.done", "drain-1-n").length === 1);
+    assert.equal((needFacts(first, "need.done", "drain-1-n")[0]?.fact.data as { peer: string }).peer, "slow-c");
+    const notYet = await client.getCase({ caseId: "drain-2" });
+    assert.equal(needFacts(notYet.facts, "need.claimed", "drain-2-n").length, 0, "a draining peer takes no new work");
+
+    const d = await slowPeer("slow-d", 100);
+    const second = await caseFactsWhen(client, "drain-2", (fs) => needFacts(fs, "need.done", "drain-2-n").length === 1, 20_000);
+    assert.equal((needFacts(second, "need.done", "drain-2-n")[0]?.fact.data as { peer: string }).peer, "slow-d");
+    d.kill("SIGTERM");
+    assert.equal(await d.exited, 0);
+  });
+
+  test("a step that outlasts the drain grace has its claim released and is done elsewhere at once", async () => {
+    const e = await slowPeer("slow-e", 60_000, { CASEMESH_DRAIN_GRACE_MS: "300" });
+    await openNeed(writer, "grace-1", "grace-1-n", "slow.work");
+    await e.waitForLog(() => startedSteps(e) === 1, 20_000);
+    const f = await slowPeer("slow-f", 100);
+
+    e.kill("SIGTERM");
+    assert.equal(await e.exited, 0);
+    const stoppedAt = Date.now();
+    const facts = await caseFactsWhen(client, "grace-1", (fs) => needFacts(fs, "need.done", "grace-1-n").length === 1, 20_000);
+    const claims = needFacts(facts, "need.claimed", "grace-1-n").map((x) => ({ ...(x.fact.data as Claimed), at: Date.parse(x.fact.at) }));
+    assert.deepEqual(claims.map((c) => c.peer), ["slow-e", "slow-f"]);
+    assert.equal((needFacts(facts, "need.done", "grace-1-n")[0]?.fact.data as { peer: string }).peer, "slow-f");
+    assert.ok((claims[1]?.at ?? Infinity) - stoppedAt < TEST_LEASE_MS, "a released claim is offered again without waiting for the lease");
+    f.kill("SIGTERM");
+    assert.equal(await f.exited, 0);
+  });
+});
