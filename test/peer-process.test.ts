@@ -103,3 +103,32 @@ describe("peer processes", async () => {
     assert.equal(await f.exited, 0);
   });
 });
+
+describe("the example peer in peers/examples", async () => {
+  const server = await startNats();
+  const nc = await connectTo(server);
+  await startReplica(nc);
+  const client = new BlackboardClient(nc);
+  const writer = await testWriter(nc);
+
+  test("runs as its own process, drafts an acknowledgement on the customer's channel and hands on to followup", async () => {
+    const proc = spawnTs("peers/examples/acknowledge.ts", {
+      ...process.env,
+      NATS_URL: server.url,
+      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
+      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
+      CASEMESH_PEER_METRICS_PORT: "0",
+    });
+    await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
+    await writer.append({ caseId: "ack-1", kind: "case.opened", data: { customerId: "ack-cust", channel: "voice", tier: "standard" } });
+    await writer.append({ caseId: "ack-1", kind: "preference.noted", data: { customerId: "ack-cust", key: "name", value: "Ada" } });
+    await writer.append({ caseId: "ack-1", kind: "need.opened", data: { needId: "ack-1-n", capability: "reply.ack", input: { topic: "billing" }, requires: [], attempt: 1, fallback: null } });
+    const facts = await caseFactsWhen(client, "ack-1", (fs) => needFacts(fs, "need.done", "ack-1-n").length === 1);
+    const reply = facts.find((f) => f.fact.kind === "reply.drafted")?.fact.data as { channel: string; text: string };
+    assert.deepEqual(reply, { channel: "voice", text: "Hello Ada, we have your message about billing and are on it.", replyTo: null });
+    const followup = facts.find((f) => f.fact.kind === "need.opened" && (f.fact.data as { capability: string }).capability === "followup");
+    assert.deepEqual((followup?.fact.data as { input: unknown }).input, { afterHours: 24 });
+    proc.kill("SIGTERM");
+    assert.equal(await proc.exited, 0);
+  });
+});

@@ -1,0 +1,490 @@
+/**
+ * Handoff benchmark: `npm run bench:handoff`.
+ *
+ * Starts a private nats-server and a blackboard (a separate process, as in a
+ * deployment: auctioneers query it for the case brief), then for each mesh
+ * size N in PEER_COUNTS starts N capable peers of a fresh capability spread
+ * over a few PeerHosts (each with its own NATS connection), warms up, and
+ * opens needs at a steady rate, one per case. It measures:
+ *  - handoff latency: from the need.opened append being acknowledged to the
+ *    claim being committed (the host's onAward callback for attempt 1), both
+ *    read from performance.now() in this process; p50 / p99 per N;
+ *  - duplicates: a need awarded more than once at attempt 1 (onAward), or with
+ *    more than one attempt-1 need.claimed or more than one need.done on its
+ *    case (read back from the blackboard at the end of each round);
+ *  - lost: needs with no need.done within DONE_TIMEOUT_MS;
+ *  - raw_js_ack_p50_ms: sequential JetStream publish round trips (await the
+ *    ack) of a need.opened-sized payload, on a stream with the facts stream's
+ *    settings, in the same run.
+ * Progress goes to stderr; the last stdout line is one JSON object. Exits 0
+ * when a latency target is missed (with a warning), 1 on duplicates or lost
+ * needs or any failure.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { NatsConnection, Subscription } from "nats";
+import { pino } from "pino";
+import { Registry } from "prom-client";
+import { BlackboardClient } from "../blackboard/client.ts";
+import { streamConfigs } from "../blackboard/streams.ts";
+import { FACTS_STREAM } from "../blackboard/subjects.ts";
+import { FactWriter } from "../blackboard/writer.ts";
+import { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_HEARTBEAT_MS } from "../core/config.ts";
+import { connectNats } from "../core/nats-connect.ts";
+import { NatsServerProcess } from "../core/nats-server.ts";
+import { createLogger, type Logger } from "../observability/logger.ts";
+import { PRESENCE_BUCKET } from "../peers/buckets.ts";
+import { PeerHost } from "../peers/host.ts";
+import type { AwardEvent } from "../peers/mesh-context.ts";
+import { Directory, PRESENCE_TTL_HEARTBEATS } from "../peers/presence.ts";
+import { TEST_SOURCE } from "../test/harness/facts.ts";
+import { testPeer } from "../test/harness/mesh.ts";
+
+const PEER_COUNTS = [2, 10, 50] as const;
+/** Peers per PeerHost at most; 50 peers run on 5 hosts. */
+const PEERS_PER_HOST = 10;
+const WARMUP_NEEDS = envInt("BENCH_WARMUP_NEEDS", 50);
+const NEEDS = envInt("BENCH_NEEDS", 400);
+/** Needs opened per second (open loop: the schedule does not wait for awards). */
+const RATE_PER_S = envInt("BENCH_RATE", 200);
+/** Guard against queueing: never more than this many needs opened and not yet awarded. */
+const MAX_UNAWARDED = envInt("BENCH_MAX_UNAWARDED", 8);
+const RAW_WARMUP = envInt("BENCH_RAW_WARMUP", 300);
+const RAW_SAMPLES = envInt("BENCH_RAW_SAMPLES", 2_000);
+const RAW_STREAM = "BENCH_HANDOFF_RAW";
+const RAW_SUBJECTS = "bench.handoff.raw.>";
+const PRESENCE_TIMEOUT_MS = 15_000;
+const DONE_TIMEOUT_MS = 20_000;
+const TARGET_RATIO = 5;
+const TARGET_P99_MS = 10;
+const HEARTBEAT_MS = DEFAULT_HEARTBEAT_MS;
+
+const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === "" ? NaN : Number(raw);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+/** Nearest-rank percentile of an ascending array. */
+function percentile(sorted: readonly number[], p: number): number {
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? NaN;
+}
+
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const roundInt = (n: number) => Math.round(n);
+
+interface Cleanup {
+  server?: NatsServerProcess;
+  nc?: NatsConnection;
+  blackboard?: ChildProcess | undefined;
+  hosts: { host: PeerHost; nc: NatsConnection }[];
+  root?: string;
+}
+
+const cleanup: Cleanup = { hosts: [] };
+let cleaning: Promise<void> | undefined;
+let interrupted = false;
+
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await stopHosts(cleanup.hosts, 2_000);
+    if (cleanup.blackboard !== undefined) await stopChild(cleanup.blackboard);
+    if (cleanup.nc !== undefined) await cleanup.nc.close().catch(() => undefined);
+    if (cleanup.server !== undefined) await cleanup.server.stop("SIGKILL").catch(() => undefined);
+    if (cleanup.root !== undefined) await rm(cleanup.root, { recursive: true, force: true }).catch(() => undefined);
+  })();
+  return cleaning;
+}
+
+/** Drains the hosts (grace 0) and closes their connections; bounded by `timeoutMs` per step. */
+async function stopHosts(hosts: { host: PeerHost; nc: NatsConnection }[], timeoutMs: number): Promise<void> {
+  const list = hosts.splice(0);
+  const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), sleep(timeoutMs)]);
+  await bounded(Promise.all(list.map((h) => h.host.drain(0))));
+  await bounded(Promise.all(list.map((h) => h.nc.close())));
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+// A closed stdout (e.g. piped into `head`) must not skip the cleanup.
+process.stdout.on("error", () => undefined);
+for (const event of ["uncaughtException", "unhandledRejection"] as const) {
+  process.on(event, (err: unknown) => {
+    log(`bench failed (${event}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    void cleanUp().finally(() => process.exit(1));
+  });
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(`${signal}: cleaning up`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+function spawnBlackboard(natsUrl: string, dir: string): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "blackboard/main.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      NATS_URL: natsUrl,
+      CASEMESH_BLACKBOARD_DIR: dir,
+      CASEMESH_BLACKBOARD_METRICS_PORT: "0",
+      LOG_LEVEL: "warn",
+      CASEMESH_REPLICA_ID: "bench",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const forward = (chunk: Buffer) => {
+    for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") log(`[blackboard] ${line}`);
+  };
+  child.stdout?.on("data", forward);
+  child.stderr?.on("data", forward);
+  return child;
+}
+
+async function waitForReplica(client: BlackboardClient, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the blackboard exited early (code ${child.exitCode}, signal ${child.signalCode})`);
+    }
+    const replicas = await client.replicas({ waitMs: 200 }).catch(() => []);
+    if (replicas.some((r) => r.replicaId === "bench")) return;
+    await sleep(100);
+  }
+  throw new Error(`the blackboard did not answer within ${timeoutMs} ms`);
+}
+
+/** Sequential JetStream publish round trips (publish, await the ack) on a stream like the facts stream. */
+async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<number[]> {
+  const jsm = await nc.jetstreamManager();
+  const facts = streamConfigs({ dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS }).find((c) => c.name === FACTS_STREAM);
+  if (facts === undefined) throw new Error(`no ${FACTS_STREAM} stream config`);
+  await jsm.streams.add({ ...facts, name: RAW_STREAM, subjects: [RAW_SUBJECTS] });
+  // The payload: a real need.opened fact, encoded once.
+  const sample = writer.build({
+    caseId: "hc-raw",
+    kind: "need.opened",
+    data: { needId: "hn-raw-0000", capability: "bench.raw", input: {}, requires: [], attempt: 1, fallback: null },
+  });
+  const payload = Buffer.from(JSON.stringify(sample));
+  const js = nc.jetstream();
+  const times: number[] = [];
+  for (let i = 0; i < RAW_WARMUP + RAW_SAMPLES; i++) {
+    const t0 = performance.now();
+    await js.publish(`bench.handoff.raw.c${i % 100}.need.opened`, payload);
+    if (i >= RAW_WARMUP) times.push(performance.now() - t0);
+  }
+  await jsm.streams.delete(RAW_STREAM);
+  log(`raw payload ${payload.byteLength} bytes`);
+  return times;
+}
+
+interface NeedTrack {
+  caseId: string;
+  measured: boolean;
+  ackAt?: number;
+  awardAt?: number;
+  /** Attempt-1 awards seen through onAward. */
+  awards1: number;
+  /** Awards at later attempts (re-awards after an expiry, release or refusal). */
+  reawards: number;
+  dones: number;
+  bids?: number;
+  serverLatencyMs?: number;
+}
+
+interface RoundResult {
+  peers: number;
+  latencies: number[];
+  duplicates: number;
+  lost: number;
+  reawards: number;
+  minBids: number;
+  serverLatencies: number[];
+}
+
+/** How the N peers are spread over hosts: up to 10 per host; 2 hosts from 10 peers. */
+function hostLayout(n: number): number[] {
+  const hosts = n <= 2 ? 1 : n <= 10 ? 2 : Math.ceil(n / PEERS_PER_HOST);
+  const sizes: number[] = [];
+  for (let h = 0; h < hosts; h++) sizes.push(Math.floor(n / hosts) + (h < n % hosts ? 1 : 0));
+  return sizes;
+}
+
+async function runRound(
+  nc: NatsConnection,
+  server: NatsServerProcess,
+  writer: FactWriter,
+  client: BlackboardClient,
+  logger: Logger,
+  n: number,
+  round: number,
+): Promise<RoundResult> {
+  const cap = `bench.step_r${round}`;
+  const needs = new Map<string, NeedTrack>();
+  const awaiting = new Map<string, () => void>();
+  const onAward = (e: AwardEvent): void => {
+    const at = performance.now();
+    const t = needs.get(e.needId);
+    if (t === undefined) return;
+    if (e.attempt === 1) {
+      t.awards1++;
+      if (t.awardAt === undefined) {
+        t.awardAt = at;
+        t.bids = e.bids;
+        t.serverLatencyMs = e.latencyMs;
+      }
+    } else {
+      t.reawards++;
+    }
+    awaiting.get(e.needId)?.();
+    awaiting.delete(e.needId);
+  };
+
+  // Done notices: need.done facts as they are stored.
+  let doneCount = 0;
+  const doneSub: Subscription = nc.subscribe("casemesh.fact.*.need.done");
+  void (async () => {
+    for await (const m of doneSub) {
+      const needId = (JSON.parse(new TextDecoder().decode(m.data)) as { data?: { needId?: string } }).data?.needId;
+      const t = needId === undefined ? undefined : needs.get(needId);
+      if (t === undefined) continue;
+      t.dones++;
+      if (t.dones === 1) doneCount++;
+    }
+  })();
+
+  const layout = hostLayout(n);
+  let peerNo = 0;
+  for (const [h, size] of layout.entries()) {
+    const hnc = await connectNats({ servers: server.url, name: `bench-handoff-r${round}-h${h}` });
+    const peers = Array.from({ length: size }, () => testPeer(`r${round}-p${String(peerNo++).padStart(2, "0")}`, cap, async () => ({})));
+    try {
+      const host = await PeerHost.start({
+        nc: hnc,
+        peers,
+        hostId: `bench-r${round}-h${h}`,
+        registry: new Registry(),
+        logger,
+        dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS,
+        heartbeatMs: HEARTBEAT_MS,
+        onAward,
+      });
+      cleanup.hosts.push({ host, nc: hnc });
+    } catch (err) {
+      await hnc.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  // Wait until the presence directory shows every peer, then give the hosts' own watches a moment.
+  const presence = await nc.jetstream().views.kv(PRESENCE_BUCKET, { bindOnly: true });
+  const directory = new Directory(presence, HEARTBEAT_MS * PRESENCE_TTL_HEARTBEATS, logger);
+  await directory.start();
+  const seenBy = Date.now() + PRESENCE_TIMEOUT_MS;
+  while (directory.capable(cap).length < n) {
+    if (Date.now() > seenBy) throw new Error(`only ${directory.capable(cap).length} of ${n} peers of ${cap} are in the directory`);
+    await sleep(20);
+  }
+  directory.stop();
+  await sleep(200);
+  log(`[${n} peers] ${layout.length} host(s) ${JSON.stringify(layout)}; all ${n} peers present`);
+
+  let caseNo = 0;
+  const openOne = async (measured: boolean): Promise<void> => {
+    const i = caseNo++;
+    const caseId = `hc-r${round}-${String(i).padStart(4, "0")}`;
+    const needId = `hn-r${round}-${String(i).padStart(4, "0")}`;
+    const track: NeedTrack = { caseId, measured, awards1: 0, reawards: 0, dones: 0 };
+    needs.set(needId, track);
+    const awarded = new Promise<void>((resolve) => awaiting.set(needId, resolve));
+    await writer.append(
+      { caseId, kind: "case.opened", data: { customerId: `cust-${caseId}`, channel: "chat", tier: "standard" } },
+      { msgId: `${caseId}.opened` },
+    );
+    await writer.append(
+      { caseId, kind: "need.opened", data: { needId, capability: cap, input: {}, requires: [], attempt: 1, fallback: null } },
+      { msgId: `${needId}.opened` },
+    );
+    track.ackAt = performance.now();
+    await awarded;
+  };
+
+  /** Opens `count` needs on a steady schedule of RATE_PER_S, keeping at most MAX_UNAWARDED unawarded. */
+  const openPaced = async (count: number, measured: boolean): Promise<void> => {
+    const interval = 1000 / RATE_PER_S;
+    const start = performance.now();
+    const inFlight = new Set<Promise<void>>();
+    for (let k = 0; k < count; k++) {
+      const due = start + k * interval;
+      const wait = due - performance.now();
+      if (wait > 0) await sleep(wait);
+      while (inFlight.size >= MAX_UNAWARDED) await Promise.race(inFlight);
+      const p: Promise<void> = openOne(measured).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    const all = Promise.all(inFlight);
+    const timedOut = await Promise.race([all.then(() => false), sleep(DONE_TIMEOUT_MS).then(() => true)]);
+    if (timedOut) log(`[${n} peers] WARNING: ${awaiting.size} needs were not awarded within ${DONE_TIMEOUT_MS} ms`);
+  };
+
+  const warmStarted = performance.now();
+  await openPaced(WARMUP_NEEDS, false);
+  log(`[${n} peers] warm-up: ${WARMUP_NEEDS} needs in ${roundInt(performance.now() - warmStarted)} ms`);
+  const began = performance.now();
+  await openPaced(NEEDS, true);
+  const openMs = performance.now() - began;
+
+  // Every need must end in exactly one need.done.
+  const total = needs.size;
+  const doneBy = Date.now() + DONE_TIMEOUT_MS;
+  while (doneCount < total && Date.now() < doneBy) await sleep(20);
+  // Let auctioneers see the settled claims and ack, so draining hands nothing back.
+  const ackBy = Date.now() + 5_000;
+  while (cleanup.hosts.some((h) => h.host.auctions > 0) && Date.now() < ackBy) await sleep(20);
+  const stillSupervised = cleanup.hosts.reduce((s, h) => s + h.host.auctions, 0);
+  await stopHosts(cleanup.hosts, 10_000);
+  doneSub.unsubscribe();
+
+  // Read the cases back from the blackboard: count need.claimed (attempt 1) and need.done per need.
+  const jsm = await nc.jetstreamManager();
+  const lastSeq = (await jsm.streams.info(FACTS_STREAM)).state.last_seq;
+  const entries = [...needs.entries()];
+  const claimed = new Map<string, number>();
+  const doneFacts = new Map<string, number>();
+  let next = 0;
+  const readCase = async (): Promise<void> => {
+    while (next < entries.length) {
+      const entry = entries[next++];
+      if (entry === undefined) break;
+      const [needId, t] = entry;
+      const view = await client.getCase({ caseId: t.caseId, minSeq: lastSeq, waitMs: 10_000 });
+      for (const { fact } of view.facts) {
+        const data = fact.data as { needId?: string; attempt?: number };
+        if (data.needId !== needId) continue;
+        if (fact.kind === "need.claimed" && data.attempt === 1) claimed.set(needId, (claimed.get(needId) ?? 0) + 1);
+        if (fact.kind === "need.done") doneFacts.set(needId, (doneFacts.get(needId) ?? 0) + 1);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, readCase));
+
+  let duplicates = 0;
+  let lost = 0;
+  let reawards = 0;
+  let minBids = Infinity;
+  const latencies: number[] = [];
+  const serverLatencies: number[] = [];
+  for (const [needId, t] of needs) {
+    const c = claimed.get(needId) ?? 0;
+    const d = doneFacts.get(needId) ?? 0;
+    if (t.awards1 > 1 || c > 1 || d > 1 || t.dones > 1) {
+      duplicates++;
+      log(`[${n} peers] DUPLICATE ${needId}: ${t.awards1} attempt-1 awards, ${c} attempt-1 need.claimed, ${d} need.done (${t.dones} seen live)`);
+    }
+    if (d === 0 || t.dones === 0) {
+      lost++;
+      log(`[${n} peers] LOST ${needId}: ${d} need.done on the blackboard, ${t.dones} seen live, awarded ${t.awardAt !== undefined}`);
+    }
+    reawards += t.reawards;
+    if (t.bids !== undefined) minBids = Math.min(minBids, t.bids);
+    if (t.measured && t.ackAt !== undefined && t.awardAt !== undefined) {
+      latencies.push(Math.max(0, t.awardAt - t.ackAt));
+      if (t.serverLatencyMs !== undefined) serverLatencies.push(t.serverLatencyMs);
+    }
+  }
+  latencies.sort((a, b) => a - b);
+  serverLatencies.sort((a, b) => a - b);
+  log(
+    `[${n} peers] ${latencies.length} handoffs in ${roundInt(openMs)} ms: p50 ${round3(percentile(latencies, 50))} ms, ` +
+      `p90 ${round3(percentile(latencies, 90))} ms, p99 ${round3(percentile(latencies, 99))} ms, max ${round3(latencies[latencies.length - 1] ?? NaN)} ms; ` +
+      `from stream timestamp p50 ${round3(percentile(serverLatencies, 50))} ms; min bids ${minBids}; ` +
+      `re-awards ${reawards}; duplicates ${duplicates}; lost ${lost}${stillSupervised > 0 ? `; ${stillSupervised} still supervised at drain` : ""}`,
+  );
+  return { peers: n, latencies, duplicates, lost, reawards, minBids, serverLatencies };
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  const root = await mkdtemp(join(tmpdir(), "casemesh-bench-handoff-"));
+  cleanup.root = root;
+  const server = await NatsServerProcess.start({ storeDir: join(root, "nats") });
+  cleanup.server = server;
+  log(`nats-server on ${server.url} (store ${root})`);
+  const nc = await connectNats({ servers: server.url, name: "bench-handoff" });
+  cleanup.nc = nc;
+  const writer = await FactWriter.create({ nc, source: { ...TEST_SOURCE, capability: "gateway" }, dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS });
+  const logger = createLogger({ role: "bench-peers", level: "warn", destination: pino.destination(2) });
+
+  const client = new BlackboardClient(nc);
+  const child = spawnBlackboard(server.url, join(root, "blackboard"));
+  cleanup.blackboard = child;
+  await waitForReplica(client, child, 60_000);
+  log("blackboard up (child process)");
+
+  const raw = await measureRawAck(nc, writer);
+  raw.sort((a, b) => a - b);
+  const rawP50 = percentile(raw, 50);
+  log(`raw JetStream publish ack (${raw.length} sequential): p50 ${round3(rawP50)} ms, p99 ${round3(percentile(raw, 99))} ms`);
+
+  const results: RoundResult[] = [];
+  for (const [i, n] of PEER_COUNTS.entries()) results.push(await runRound(nc, server, writer, client, logger, n, i + 1));
+
+  const p50s = results.map((r) => round3(percentile(r.latencies, 50)));
+  const p99s = results.map((r) => round3(percentile(r.latencies, 99)));
+  const duplicates = results.reduce((s, r) => s + r.duplicates, 0);
+  const lost = results.reduce((s, r) => s + r.lost, 0);
+  const at50 = results.find((r) => r.peers === 50);
+  const p50At50 = at50 === undefined ? NaN : percentile(at50.latencies, 50);
+  const p99At50 = at50 === undefined ? NaN : percentile(at50.latencies, 99);
+  const ratio = p50At50 / rawP50;
+
+  if (!(ratio <= TARGET_RATIO)) log(`WARNING: p50 at 50 peers is ${round3(ratio)}x the raw ack p50; the target is at most ${TARGET_RATIO}x`);
+  if (!(p99At50 < TARGET_P99_MS)) log(`WARNING: p99 at 50 peers is ${round3(p99At50)} ms; the target is under ${TARGET_P99_MS} ms`);
+  if (duplicates > 0 || lost > 0) log(`FAILED: ${duplicates} duplicate(s), ${lost} lost need(s)`);
+  log(`done in ${roundInt((performance.now() - began) / 1000)} s`);
+
+  process.stdout.write(
+    `${JSON.stringify({
+      peers: [...PEER_COUNTS],
+      p50_ms: p50s,
+      p99_ms: p99s,
+      raw_js_ack_p50_ms: round3(rawP50),
+      ratio_p50_at_50: round3(ratio),
+      duplicates,
+      lost,
+    })}\n`,
+  );
+  if (duplicates > 0 || lost > 0) exitCode = 1;
+}
+
+let exitCode = 0;
+try {
+  await main();
+} catch (err) {
+  if (!interrupted) log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  exitCode = 1;
+} finally {
+  await cleanUp();
+}
+process.exit(exitCode);
