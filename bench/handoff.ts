@@ -48,7 +48,15 @@ const PEER_COUNTS = [2, 10, 50] as const;
 /** Peers per PeerHost at most; 50 peers run on 5 hosts. */
 const PEERS_PER_HOST = 10;
 const WARMUP_NEEDS = envInt("BENCH_WARMUP_NEEDS", 50);
-const NEEDS = envInt("BENCH_NEEDS", 400);
+const NEEDS = envInt("BENCH_NEEDS", 500);
+/**
+ * Needs run through a throwaway 10-peer mesh before the first round. The first
+ * few hundred handoffs of a fresh run (this process and the blackboard's JIT,
+ * the new stores) are several times slower than the steady state; without this
+ * they land in whichever round comes first.
+ */
+const PROCESS_WARMUP_NEEDS = envInt("BENCH_PROCESS_WARMUP_NEEDS", 600);
+const PROCESS_WARMUP_PEERS = 10;
 /** Needs opened per second (open loop: the schedule does not wait for awards). */
 const RATE_PER_S = envInt("BENCH_RATE", 200);
 /** Guard against queueing: never more than this many needs opened and not yet awarded. */
@@ -128,6 +136,8 @@ async function stopChild(child: ChildProcess): Promise<void> {
 process.stdout.on("error", () => undefined);
 for (const event of ["uncaughtException", "unhandledRejection"] as const) {
   process.on(event, (err: unknown) => {
+    // After a signal, work in flight fails as the connections close: the signal handler exits.
+    if (interrupted) return;
     log(`bench failed (${event}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     void cleanUp().finally(() => process.exit(1));
   });
@@ -239,7 +249,9 @@ async function runRound(
   logger: Logger,
   n: number,
   round: number,
+  counts: { warmup: number; measured: number },
 ): Promise<RoundResult> {
+  const label = round === 0 ? `[process warm-up, ${n} peers]` : `[${n} peers]`;
   const cap = `bench.step_r${round}`;
   const needs = new Map<string, NeedTrack>();
   const awaiting = new Map<string, () => void>();
@@ -266,7 +278,12 @@ async function runRound(
   const doneSub: Subscription = nc.subscribe("casemesh.fact.*.need.done");
   void (async () => {
     for await (const m of doneSub) {
-      const needId = (JSON.parse(new TextDecoder().decode(m.data)) as { data?: { needId?: string } }).data?.needId;
+      let needId: string | undefined;
+      try {
+        needId = (JSON.parse(new TextDecoder().decode(m.data)) as { data?: { needId?: string } }).data?.needId;
+      } catch {
+        continue;
+      }
       const t = needId === undefined ? undefined : needs.get(needId);
       if (t === undefined) continue;
       t.dones++;
@@ -301,14 +318,17 @@ async function runRound(
   const presence = await nc.jetstream().views.kv(PRESENCE_BUCKET, { bindOnly: true });
   const directory = new Directory(presence, HEARTBEAT_MS * PRESENCE_TTL_HEARTBEATS, logger);
   await directory.start();
-  const seenBy = Date.now() + PRESENCE_TIMEOUT_MS;
-  while (directory.capable(cap).length < n) {
-    if (Date.now() > seenBy) throw new Error(`only ${directory.capable(cap).length} of ${n} peers of ${cap} are in the directory`);
-    await sleep(20);
+  try {
+    const seenBy = Date.now() + PRESENCE_TIMEOUT_MS;
+    while (directory.capable(cap).length < n) {
+      if (Date.now() > seenBy) throw new Error(`only ${directory.capable(cap).length} of ${n} peers of ${cap} are in the directory`);
+      await sleep(20);
+    }
+  } finally {
+    directory.stop();
   }
-  directory.stop();
   await sleep(200);
-  log(`[${n} peers] ${layout.length} host(s) ${JSON.stringify(layout)}; all ${n} peers present`);
+  log(`${label} ${layout.length} host(s) ${JSON.stringify(layout)}; all ${n} peers present`);
 
   let caseNo = 0;
   const openOne = async (measured: boolean): Promise<void> => {
@@ -335,24 +355,32 @@ async function runRound(
     const interval = 1000 / RATE_PER_S;
     const start = performance.now();
     const inFlight = new Set<Promise<void>>();
-    for (let k = 0; k < count; k++) {
+    let failure: unknown;
+    for (let k = 0; k < count && failure === undefined; k++) {
       const due = start + k * interval;
       const wait = due - performance.now();
       if (wait > 0) await sleep(wait);
       while (inFlight.size >= MAX_UNAWARDED) await Promise.race(inFlight);
-      const p: Promise<void> = openOne(measured).finally(() => inFlight.delete(p));
+      const p: Promise<void> = openOne(measured)
+        .catch((err: unknown) => {
+          failure ??= err;
+        })
+        .finally(() => inFlight.delete(p));
       inFlight.add(p);
     }
     const all = Promise.all(inFlight);
     const timedOut = await Promise.race([all.then(() => false), sleep(DONE_TIMEOUT_MS).then(() => true)]);
-    if (timedOut) log(`[${n} peers] WARNING: ${awaiting.size} needs were not awarded within ${DONE_TIMEOUT_MS} ms`);
+    if (failure !== undefined) throw failure;
+    if (timedOut) log(`${label} WARNING: ${awaiting.size} needs were not awarded within ${DONE_TIMEOUT_MS} ms`);
   };
 
-  const warmStarted = performance.now();
-  await openPaced(WARMUP_NEEDS, false);
-  log(`[${n} peers] warm-up: ${WARMUP_NEEDS} needs in ${roundInt(performance.now() - warmStarted)} ms`);
+  if (counts.warmup > 0) {
+    const warmStarted = performance.now();
+    await openPaced(counts.warmup, false);
+    log(`${label} warm-up: ${counts.warmup} needs in ${roundInt(performance.now() - warmStarted)} ms`);
+  }
   const began = performance.now();
-  await openPaced(NEEDS, true);
+  await openPaced(counts.measured, true);
   const openMs = performance.now() - began;
 
   // Every need must end in exactly one need.done.
@@ -400,11 +428,11 @@ async function runRound(
     const d = doneFacts.get(needId) ?? 0;
     if (t.awards1 > 1 || c > 1 || d > 1 || t.dones > 1) {
       duplicates++;
-      log(`[${n} peers] DUPLICATE ${needId}: ${t.awards1} attempt-1 awards, ${c} attempt-1 need.claimed, ${d} need.done (${t.dones} seen live)`);
+      log(`${label} DUPLICATE ${needId}: ${t.awards1} attempt-1 awards, ${c} attempt-1 need.claimed, ${d} need.done (${t.dones} seen live)`);
     }
     if (d === 0 || t.dones === 0) {
       lost++;
-      log(`[${n} peers] LOST ${needId}: ${d} need.done on the blackboard, ${t.dones} seen live, awarded ${t.awardAt !== undefined}`);
+      log(`${label} LOST ${needId}: ${d} need.done on the blackboard, ${t.dones} seen live, awarded ${t.awardAt !== undefined}`);
     }
     reawards += t.reawards;
     if (t.bids !== undefined) minBids = Math.min(minBids, t.bids);
@@ -416,7 +444,7 @@ async function runRound(
   latencies.sort((a, b) => a - b);
   serverLatencies.sort((a, b) => a - b);
   log(
-    `[${n} peers] ${latencies.length} handoffs in ${roundInt(openMs)} ms: p50 ${round3(percentile(latencies, 50))} ms, ` +
+    `${label} ${latencies.length} handoffs in ${roundInt(openMs)} ms: p50 ${round3(percentile(latencies, 50))} ms, ` +
       `p90 ${round3(percentile(latencies, 90))} ms, p99 ${round3(percentile(latencies, 99))} ms, max ${round3(latencies[latencies.length - 1] ?? NaN)} ms; ` +
       `from stream timestamp p50 ${round3(percentile(serverLatencies, 50))} ms; min bids ${minBids}; ` +
       `re-awards ${reawards}; duplicates ${duplicates}; lost ${lost}${stillSupervised > 0 ? `; ${stillSupervised} still supervised at drain` : ""}`,
@@ -447,13 +475,17 @@ async function main(): Promise<void> {
   const rawP50 = percentile(raw, 50);
   log(`raw JetStream publish ack (${raw.length} sequential): p50 ${round3(rawP50)} ms, p99 ${round3(percentile(raw, 99))} ms`);
 
+  const warm = await runRound(nc, server, writer, client, logger, PROCESS_WARMUP_PEERS, 0, { warmup: 0, measured: PROCESS_WARMUP_NEEDS });
   const results: RoundResult[] = [];
-  for (const [i, n] of PEER_COUNTS.entries()) results.push(await runRound(nc, server, writer, client, logger, n, i + 1));
+  for (const [i, n] of PEER_COUNTS.entries()) {
+    results.push(await runRound(nc, server, writer, client, logger, n, i + 1, { warmup: WARMUP_NEEDS, measured: NEEDS }));
+  }
 
   const p50s = results.map((r) => round3(percentile(r.latencies, 50)));
   const p99s = results.map((r) => round3(percentile(r.latencies, 99)));
-  const duplicates = results.reduce((s, r) => s + r.duplicates, 0);
-  const lost = results.reduce((s, r) => s + r.lost, 0);
+  // The process warm-up's needs count for correctness too.
+  const duplicates = [warm, ...results].reduce((s, r) => s + r.duplicates, 0);
+  const lost = [warm, ...results].reduce((s, r) => s + r.lost, 0);
   const at50 = results.find((r) => r.peers === 50);
   const p50At50 = at50 === undefined ? NaN : percentile(at50.latencies, 50);
   const p99At50 = at50 === undefined ? NaN : percentile(at50.latencies, 99);

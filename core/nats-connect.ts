@@ -28,6 +28,8 @@ export async function connectNats(options: ConnectOptions): Promise<NatsConnecti
       reconnectJitter: 100,
       waitOnFirstConnect: false,
       pingInterval: 10_000,
+      // Capturing a stack for every request cost ~12% of a busy auctioneer's CPU.
+      noAsyncTraces: true,
     });
   } catch (err) {
     throw new UnavailableError(`cannot connect to NATS at ${options.servers}: ${String(err)}`, { cause: err });

@@ -3,7 +3,7 @@ import { inspectFact, type FactOf } from "../blackboard/contracts.ts";
 import type { Bid } from "../blackboard/contract-kinds.ts";
 import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
 import type { MeshContext } from "./mesh-context.ts";
-import { Award, AwardReply, BidReply, CallForProposals, awardSubject, cfpSubject } from "./protocol.ts";
+import { Award, AwardReply, BidReply, awardSubject, cfpSubject, type CallForProposals } from "./protocol.ts";
 import { compareBids, utilityOf, weightsFor } from "./utility.ts";
 
 /** How long an award waits for the winner to confirm. */
@@ -18,7 +18,7 @@ export const AWARD_CONFIRM_TIMEOUT_MS = 2_000;
  */
 export class NeedAuction {
   readonly #ctx: MeshContext;
-  readonly #msg: JsMsg;
+  #msg: JsMsg;
   readonly #need: FactOf<"need.opened">;
   readonly #stop: AbortSignal;
   /** Wakes the supervision loop early (a settled notice arrived). */
@@ -53,6 +53,16 @@ export class NeedAuction {
     return this.#need.data.needId;
   }
 
+  /**
+   * JetStream delivered this need again while this process still supervises
+   * it (a stalled event loop missed a `working()`): carry on with the newer
+   * delivery, so acknowledgements go to the one JetStream is waiting on.
+   */
+  adopt(msg: JsMsg): void {
+    this.#msg = msg;
+    this.#msg.working();
+  }
+
   /** Called when a worker says this need is settled. */
   nudge(): void {
     this.#wake?.();
@@ -63,10 +73,14 @@ export class NeedAuction {
     const { capability } = this.#need.data;
     const from = this.#need.source.capability;
     const exclude = new Set<string>();
+    // On a first delivery there is no claim yet, unless another auctioneer raced
+    // us; the award's compare-and-set finds that out, so skip the read.
+    let fresh = !this.#msg.info.redelivered;
     try {
       for (;;) {
         if (this.#stop.aborted) return this.#handBack();
-        const claim = await this.#ctx.claims.read(this.needId);
+        const claim = fresh ? undefined : await this.#ctx.claims.read(this.needId);
+        fresh = false;
         if (claim !== undefined && (claim.record.state === "done" || claim.record.state === "failed")) {
           this.#msg.ack();
           return;
@@ -100,26 +114,39 @@ export class NeedAuction {
 
   /**
    * One auction round. Returns the committed claim, or undefined when the
-   * round ended without one (another auctioneer won the race, no bids yet).
+   * round ended without one (another auctioneer won the race, no bids yet, or
+   * the need had to wait for facts or peers).
    */
   async #auction(previous: ClaimEntry | undefined, exclude: Set<string>): Promise<ClaimEntry | undefined> {
-    const { needId, capability } = this.#need.data;
+    const { needId, capability, requires } = this.#need.data;
     const caseId = this.#need.caseId;
-    const brief = await this.#ready();
-    if (brief === undefined) return undefined;
+    // A join waits for its facts before anyone is asked to bid.
+    const early = requires.length > 0 ? await this.#brief() : undefined;
+    if (early !== undefined) {
+      const missing = requires.filter((k) => !early.case.kinds.includes(k));
+      if (missing.length > 0) {
+        await this.#waitForFacts(missing);
+        return undefined;
+      }
+    }
+    const capable = this.#ctx.directory.capable(capability);
+    if (capable.length === 0) {
+      await this.#waitForPeers();
+      return undefined;
+    }
 
     const attempt = previous === undefined ? this.#need.data.attempt : previous.record.attempt + 1;
-    const cfp: CallForProposals = {
-      needId,
-      caseId,
-      capability,
-      attempt,
-      tier: brief.case.tier,
-      previousHandler: brief.previousHandler,
-      exclude: [...exclude],
-    };
-    const expected = this.#ctx.directory.capable(capability).filter((p) => !exclude.has(p.peer)).length;
-    const bids = await this.#collectBids(cfp, Math.max(expected, 1));
+    const cfp: CallForProposals = { needId, caseId, capability, attempt, exclude: [...exclude] };
+    // The case brief and the bids travel at the same time: bids do not depend on the case.
+    const expectedReplies = new Set(capable.map((p) => p.host)).size;
+    const [brief, offers] = await Promise.all([early ?? this.#brief(), this.#collectOffers(cfp, expectedReplies)]);
+    const weights = weightsFor(this.#ctx.weights, capability, brief.case.tier);
+    const bids: Bid[] = offers
+      .map(({ peer, version, parts }) => {
+        const scored = { ...parts, continuity: brief.previousHandler === peer ? 1 : 0 };
+        return { peer, version, parts: scored, utility: utilityOf(scored, weights) };
+      })
+      .sort(compareBids);
     this.#ctx.metrics.bids.observe({ capability }, bids.length);
     const winner = bids[0];
     if (winner === undefined) {
@@ -153,7 +180,7 @@ export class NeedAuction {
         needId,
         causedBy: this.#need.id,
         traceparent: this.#need.traceparent,
-        source: { peer: this.#ctx.hostId, capability, version: "auctioneer" },
+        source: { peer: this.#ctx.hostId, capability: "auction", version: "1" },
         data: { needId, capability, attempt, peer: winner.peer, leaseMs: this.#ctx.leaseMs, bids },
       },
       { msgId: `${needId}.claimed.${attempt}` },
@@ -170,44 +197,37 @@ export class NeedAuction {
   }
 
   /**
-   * Waits until the need can be auctioned: the case holds its required facts
-   * and some live peer serves its capability. Returns the case brief, or
-   * undefined to go round again (the claim may have changed meanwhile).
+   * The case as the need found it: tier, fact kinds, and who last served this
+   * customer for the capability. The need itself changes none of these, so
+   * the read asks for the sequence before it and never waits for the
+   * blackboard to apply the need.
    */
-  async #ready(): Promise<Awaited<ReturnType<MeshContext["blackboard"]["getCaseBrief"]>> | undefined> {
-    const { capability, requires } = this.#need.data;
-    const brief = await this.#ctx.blackboard.getCaseBrief({ caseId: this.#need.caseId, capability, minSeq: this.#msg.seq });
-    const missing = requires.filter((k) => !brief.case.kinds.includes(k));
-    if (missing.length > 0) {
-      this.#ctx.metrics.waiting.inc({ capability });
-      try {
-        await this.#waitForFacts(missing);
-      } finally {
-        this.#ctx.metrics.waiting.dec({ capability });
+  #brief(): Promise<Awaited<ReturnType<MeshContext["blackboard"]["getCaseBrief"]>>> {
+    return this.#ctx.blackboard.getCaseBrief({ caseId: this.#need.caseId, capability: this.#need.data.capability, minSeq: this.#msg.seq - 1 });
+  }
+
+  /** Waits, counted as unserved, until some live peer serves the need's capability. */
+  async #waitForPeers(): Promise<void> {
+    const { capability } = this.#need.data;
+    this.#ctx.metrics.unserved.inc({ capability });
+    this.#ctx.log.info({ needId: this.needId, capability }, "no live peer serves this capability; the need waits");
+    try {
+      while (this.#ctx.directory.capable(capability).length === 0 && !this.#stop.aborted) {
+        this.#msg.working();
+        await this.#waitFor((wake) => {
+          this.#ctx.directory.once("change", wake);
+          return () => this.#ctx.directory.off("change", wake);
+        });
       }
-      return undefined;
+    } finally {
+      this.#ctx.metrics.unserved.dec({ capability });
     }
-    if (this.#ctx.directory.capable(capability).length === 0) {
-      this.#ctx.metrics.unserved.inc({ capability });
-      this.#ctx.log.info({ needId: this.needId, capability }, "no live peer serves this capability; the need waits");
-      try {
-        while (this.#ctx.directory.capable(capability).length === 0 && !this.#stop.aborted) {
-          this.#msg.working();
-          await this.#waitFor((wake) => {
-            this.#ctx.directory.once("change", wake);
-            return () => this.#ctx.directory.off("change", wake);
-          });
-        }
-      } finally {
-        this.#ctx.metrics.unserved.dec({ capability });
-      }
-      return undefined;
-    }
-    return brief;
   }
 
   /** Waits (without blocking other needs) until one of `kinds` is appended to the case, or a heartbeat passes. */
   async #waitForFacts(kinds: string[]): Promise<void> {
+    const { capability } = this.#need.data;
+    this.#ctx.metrics.waiting.inc({ capability });
     this.#msg.working();
     const sub = this.#ctx.nc.subscribe(`casemesh.fact.${this.#need.caseId}.>`);
     try {
@@ -221,33 +241,36 @@ export class NeedAuction {
       });
     } finally {
       sub.unsubscribe();
+      this.#ctx.metrics.waiting.dec({ capability });
     }
   }
 
-  async #collectBids(cfp: CallForProposals, expected: number): Promise<Bid[]> {
-    const weights = weightsFor(this.#ctx.weights, cfp.capability, cfp.tier);
-    const bids: Bid[] = [];
-    const seen = new Set<string>();
-    let replies: AsyncIterable<{ data: Uint8Array }>;
+  /** Calls for proposals and returns every offer, once each process has answered or the window closes. */
+  async #collectOffers(cfp: CallForProposals, expectedReplies: number): Promise<BidReply["bids"]> {
+    const offers: BidReply["bids"] = [];
+    const hosts = new Set<string>();
+    const peers = new Set<string>();
     try {
-      replies = await this.#ctx.nc.requestMany(cfpSubject(cfp.capability), JSON.stringify(cfp), {
+      const replies = await this.#ctx.nc.requestMany(cfpSubject(cfp.capability), JSON.stringify(cfp), {
         strategy: RequestStrategy.Count,
-        maxMessages: expected,
+        maxMessages: expectedReplies,
         maxWait: this.#ctx.bidWindowMs,
       });
       for await (const reply of replies) {
         const parsed = BidReply.safeParse(safeJson(reply.data));
-        if (!parsed.success || seen.has(parsed.data.peer)) continue;
-        seen.add(parsed.data.peer);
-        if (parsed.data.type !== "bid" || cfp.exclude.includes(parsed.data.peer)) continue;
-        const { peer, version, parts } = parsed.data;
-        bids.push({ peer, version, parts, utility: utilityOf(parts, weights) });
+        if (!parsed.success || hosts.has(parsed.data.host)) continue;
+        hosts.add(parsed.data.host);
+        for (const offer of parsed.data.bids) {
+          if (peers.has(offer.peer) || cfp.exclude.includes(offer.peer)) continue;
+          peers.add(offer.peer);
+          offers.push(offer);
+        }
       }
     } catch (err) {
       // No responders (the capable peers just left): no bids this round.
       this.#ctx.log.debug({ needId: cfp.needId, err: String(err) }, "call for proposals got no answer");
     }
-    return bids.sort(compareBids);
+    return offers;
   }
 
   async #confirm(claim: ClaimEntry): Promise<boolean> {

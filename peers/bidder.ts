@@ -1,31 +1,39 @@
 import type { Subscription } from "nats";
 import type { PeerDefinition } from "./define-peer.ts";
 import type { MeshContext } from "./mesh-context.ts";
-import { CallForProposals, cfpSubject, type BidParts, type BidReply } from "./protocol.ts";
+import { CallForProposals, cfpSubject, type BidReply, type PeerBidParts } from "./protocol.ts";
+
+/** What a bidder needs to know about one hosted peer right now. */
+export interface HostedPeerState {
+  peer: PeerDefinition;
+  load: number;
+  capacity: number;
+}
 
 /**
- * Answers calls for proposals for one hosted peer: one subscription per
- * capability it serves, one reply per call. Bids are computed from what the
- * call carries and the peer's own load: no model call, no blackboard read.
- * A full or draining peer declines, so the auction need not wait for it.
+ * Answers calls for proposals for every peer this process hosts: one
+ * subscription per capability, one reply per call, carrying a bid or a decline
+ * for each hosted peer serving the capability. Bids come from the peer's own
+ * state and the call: no model call, no blackboard read.
  */
-export class PeerBidder {
+export class HostBidder {
   readonly #subs: Subscription[] = [];
 
   constructor(
     private readonly ctx: MeshContext,
-    private readonly peer: PeerDefinition,
-    private readonly load: () => { load: number; capacity: number; draining: boolean },
+    private readonly peers: () => HostedPeerState[],
+    private readonly draining: () => boolean,
   ) {}
 
   start(): void {
-    for (const spec of this.peer.capabilities) {
-      const sub = this.ctx.nc.subscribe(cfpSubject(spec.name));
+    const capabilities = new Set(this.peers().flatMap((p) => p.peer.capabilities.map((c) => c.name)));
+    for (const capability of capabilities) {
+      const sub = this.ctx.nc.subscribe(cfpSubject(capability));
       this.#subs.push(sub);
       void (async () => {
         for await (const msg of sub) {
           if (msg.reply === undefined || msg.reply === "") continue;
-          const reply = this.#bid(msg.data, spec.name);
+          const reply = this.#answer(msg.data, capability);
           if (reply !== undefined) msg.respond(JSON.stringify(reply));
         }
       })();
@@ -36,7 +44,7 @@ export class PeerBidder {
     for (const sub of this.#subs) sub.unsubscribe();
   }
 
-  #bid(data: Uint8Array, capability: string): BidReply | undefined {
+  #answer(data: Uint8Array, capability: string): BidReply | undefined {
     let cfp: CallForProposals;
     try {
       const parsed = CallForProposals.safeParse(JSON.parse(new TextDecoder().decode(data)));
@@ -45,23 +53,28 @@ export class PeerBidder {
     } catch {
       return undefined;
     }
-    const peer = this.peer.id;
-    const { load, capacity, draining } = this.load();
-    if (draining) return { type: "decline", peer, reason: "draining" };
-    if (load >= capacity) return { type: "decline", peer, reason: "at capacity" };
-    if (cfp.exclude.includes(peer)) return { type: "decline", peer, reason: "excluded" };
-    const spec = this.peer.capabilities.find((c) => c.name === capability);
-    const fit = typeof spec?.fit === "function" ? spec.fit(cfp) : (spec?.fit ?? 1);
-    const parts: BidParts = {
-      fit: clamp(fit),
-      load: clamp(1 - load / capacity),
-      cost: clamp(spec?.cost ?? 0),
-      continuity: cfp.previousHandler === peer ? 1 : 0,
-      version: clamp(this.peer.versionWeight ?? 1),
-    };
-    const custom = this.peer.bid === undefined ? parts : this.peer.bid(cfp, parts);
-    if (custom === null) return { type: "decline", peer, reason: "declined by its bid function" };
-    return { type: "bid", peer, version: this.peer.version, parts: custom };
+    const reply: BidReply = { host: this.ctx.hostId, bids: [], declines: [] };
+    const draining = this.draining();
+    for (const { peer, load, capacity } of this.peers()) {
+      const spec = peer.capabilities.find((c) => c.name === capability);
+      if (spec === undefined) continue;
+      if (draining) reply.declines.push({ peer: peer.id, reason: "draining" });
+      else if (load >= capacity) reply.declines.push({ peer: peer.id, reason: "at capacity" });
+      else if (cfp.exclude.includes(peer.id)) reply.declines.push({ peer: peer.id, reason: "excluded" });
+      else {
+        const fit = typeof spec.fit === "function" ? spec.fit(cfp) : (spec.fit ?? 1);
+        const parts: PeerBidParts = {
+          fit: clamp(fit),
+          load: clamp(1 - load / capacity),
+          cost: clamp(spec.cost ?? 0),
+          version: clamp(peer.versionWeight ?? 1),
+        };
+        const offered = peer.bid === undefined ? parts : peer.bid(cfp, parts);
+        if (offered === null) reply.declines.push({ peer: peer.id, reason: "declined by its bid function" });
+        else reply.bids.push({ peer: peer.id, version: peer.version, parts: offered });
+      }
+    }
+    return reply;
   }
 }
 

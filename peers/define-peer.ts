@@ -7,7 +7,7 @@ import type { CustomerMemory, StoredFact } from "../blackboard/projection-state.
 import type { CaseState } from "../blackboard/projection-state.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { Clock } from "../core/clock.ts";
-import { PeerId, type BidParts, type CallForProposals } from "./protocol.ts";
+import { PeerId, type CallForProposals, type PeerBidParts } from "./protocol.ts";
 
 /** How long one run of a step may take before it is aborted and retried. */
 export const DEFAULT_STEP_TIMEOUT_MS = 30_000;
@@ -93,7 +93,7 @@ export interface PeerDefinition {
   versionWeight?: number;
   capabilities: CapabilitySpec[];
   /** Overrides the bid. Return null to decline. Must be cheap: no model or blackboard calls. */
-  bid?: (cfp: CallForProposals, parts: BidParts) => BidParts | null;
+  bid?: (cfp: CallForProposals, parts: PeerBidParts) => PeerBidParts | null;
 }
 
 /** Declares a capability; keeps the handler's input type. */

@@ -12,7 +12,7 @@ import type { PeerDefinition } from "./define-peer.ts";
 import type { AwardEvent, MeshContext } from "./mesh-context.ts";
 import { peerMetrics } from "./metrics.ts";
 import { NeedsConsumer, ensureNeedsConsumer } from "./needs-consumer.ts";
-import { PeerBidder } from "./bidder.ts";
+import { HostBidder } from "./bidder.ts";
 import { Directory, PRESENCE_TTL_HEARTBEATS, PresenceAnnouncer } from "./presence.ts";
 import { Settled, settledSubject } from "./protocol.ts";
 import type { WeightTable } from "./utility.ts";
@@ -54,7 +54,7 @@ export interface PeerHostOptions {
 export class PeerHost {
   readonly #ctx: MeshContext;
   readonly #workers: PeerWorker[] = [];
-  readonly #bidders: PeerBidder[] = [];
+  readonly #bidder: HostBidder;
   readonly #announcers: PresenceAnnouncer[] = [];
   readonly #auctions = new Map<string, NeedAuction>();
   readonly #stop = new AbortController();
@@ -68,14 +68,13 @@ export class PeerHost {
     for (const peer of peers) {
       const worker = new PeerWorker(ctx, peer);
       this.#workers.push(worker);
-      const status = () => ({ load: worker.load, capacity: worker.capacity, draining: this.#draining });
-      this.#bidders.push(new PeerBidder(ctx, peer, status));
       this.#announcers.push(
         new PresenceAnnouncer(
           presence,
           ctx.heartbeatMs,
           () => ({
             peer: peer.id,
+            host: ctx.hostId,
             capabilities: peer.capabilities.map((c) => c.name),
             version: peer.version,
             load: worker.load,
@@ -86,6 +85,11 @@ export class PeerHost {
         ),
       );
     }
+    this.#bidder = new HostBidder(
+      ctx,
+      () => this.#workers.map((w) => ({ peer: w.definition, load: w.load, capacity: w.capacity })),
+      () => this.#draining,
+    );
     this.#consumer = auction ? new NeedsConsumer(ctx.nc.jetstream(), ctx.log, (m) => this.#onNeed(m)) : undefined;
   }
 
@@ -133,7 +137,7 @@ export class PeerHost {
 
   async #start(): Promise<void> {
     for (const w of this.#workers) w.start();
-    for (const b of this.#bidders) b.start();
+    this.#bidder.start();
     for (const a of this.#announcers) await a.start();
     this.#settledSub = this.#ctx.nc.subscribe(settledSubject(this.#ctx.hostId));
     const sub = this.#settledSub;
@@ -159,16 +163,17 @@ export class PeerHost {
     }
     const auction = NeedAuction.from(this.#ctx, msg, this.#stop.signal);
     if (auction === undefined) return;
-    if (this.#auctions.has(auction.needId)) {
-      // A redelivery of a need this process already supervises: keep the one running.
+    const running = this.#auctions.get(auction.needId);
+    if (running !== undefined) {
+      running.adopt(msg);
       return;
     }
     this.#auctions.set(auction.needId, auction);
-    const running = auction.run().finally(() => {
+    const task = auction.run().finally(() => {
       this.#auctions.delete(auction.needId);
-      this.#running = this.#running.filter((r) => r !== running);
+      this.#running = this.#running.filter((r) => r !== task);
     });
-    this.#running.push(running);
+    this.#running.push(task);
   }
 
   /**
@@ -180,7 +185,7 @@ export class PeerHost {
     if (this.#draining) return;
     this.#draining = true;
     for (const a of this.#announcers) await a.announce();
-    for (const b of this.#bidders) b.stop();
+    this.#bidder.stop();
     for (const w of this.#workers) w.drain();
     await this.#consumer?.stop();
     this.#stop.abort();

@@ -12,6 +12,8 @@ export const PRESENCE_TTL_HEARTBEATS = 3;
 /** What a peer announces on every heartbeat. */
 export const PresenceRecord = z.strictObject({
   peer: PeerId,
+  /** The process hosting the peer: it answers calls for proposals for all its peers at once. */
+  host: PeerId,
   capabilities: z.array(Capability).max(100),
   version: z.string().min(1).max(64),
   /** Steps in progress. */

@@ -19,40 +19,52 @@ export const cfpSubject = (capability: string) => `casemesh.cfp.${capability}`;
 export const awardSubject = (peerId: string) => `casemesh.peer.${peerId}.award`;
 export const settledSubject = (peerId: string) => `casemesh.peer.${peerId}.settled`;
 
-/** A call for proposals. Carries what a bid may use; bids never read the blackboard. */
+/**
+ * A call for proposals. It carries no case data: a bid depends only on the
+ * peer (skill, load, cost, version). What depends on the case, the customer's
+ * tier and who served them before, the auctioneer applies when it scores the
+ * bids, so it can read the case while the bids are on their way.
+ */
 export const CallForProposals = z.strictObject({
   needId: WorkId,
   caseId: CaseId,
   capability: Capability,
   attempt: z.number().int().min(1),
-  tier: z.enum(["standard", "priority", "vip"]),
-  /** The peer that last served this customer for this capability, if any. */
-  previousHandler: z.string().nullable(),
-  /** Peers that must not be awarded this attempt (they declined or vanished). */
+  /** Peers that must not be awarded this attempt (they declined or let the need go). */
   exclude: z.array(z.string()).max(1_000),
 });
 export type CallForProposals = z.infer<typeof CallForProposals>;
 
-/** The parts a utility is computed from; each in [0, 1]. */
-export const BidParts = z.strictObject({
+/** What a peer offers; each part in [0, 1]. */
+export const PeerBidParts = z.strictObject({
   /** How well the peer's skill fits the need. */
   fit: z.number().min(0).max(1),
   /** Spare capacity: 1 idle, 0 full. */
   load: z.number().min(0).max(1),
   /** Relative cost of serving (model price, human time): 0 free, 1 dearest. */
   cost: z.number().min(0).max(1),
-  /** 1 when this peer served this customer's previous need of this capability. */
-  continuity: z.number().min(0).max(1),
   /** The version weight: 1 for stable, less for a canary. */
   version: z.number().min(0).max(1),
 });
-export type BidParts = z.infer<typeof BidParts>;
+export type PeerBidParts = z.infer<typeof PeerBidParts>;
 
-/** A peer's answer to a call: a bid, or a decline so the auction need not wait for it. */
-export const BidReply = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("bid"), peer: PeerId, version: z.string().min(1).max(64), parts: BidParts }),
-  z.strictObject({ type: z.literal("decline"), peer: PeerId, reason: z.string().max(200) }),
-]);
+/** The parts a utility is computed from: the peer's offer plus continuity, which the auctioneer knows. */
+export type BidParts = PeerBidParts & {
+  /** 1 when this peer served this customer's previous need of this capability. */
+  continuity: number;
+};
+
+/**
+ * One process's answer to a call: a bid for each of its peers serving the
+ * capability, and a decline for each that cannot take it (full, draining,
+ * excluded), so the auction need not wait for anyone. One reply per process,
+ * not per peer.
+ */
+export const BidReply = z.strictObject({
+  host: PeerId,
+  bids: z.array(z.strictObject({ peer: PeerId, version: z.string().min(1).max(64), parts: PeerBidParts })).max(1_000),
+  declines: z.array(z.strictObject({ peer: PeerId, reason: z.string().max(200) })).max(1_000),
+});
 export type BidReply = z.infer<typeof BidReply>;
 
 /** The award, sent to the winner once its claim is committed. */

@@ -38,6 +38,11 @@ export class PeerWorker {
     this.#log = ctx.log.child({ peerId: peer.id });
   }
 
+  /** The peer this worker works for. */
+  get definition(): PeerDefinition {
+    return this.#peer;
+  }
+
   /** Steps in progress. */
   get load(): number {
     return this.#steps.size;

@@ -71,11 +71,11 @@ describe("peer processes", async () => {
     await c.waitForLog(() => startedSteps(c) === 1, 20_000);
     c.kill("SIGTERM");
     await c.waitForLog((l) => l["msg"] === "draining", 5_000);
-    await openNeed(writer, "drain-2", "drain-2-n", "slow.work");
+    const drain2 = await openNeed(writer, "drain-2", "drain-2-n", "slow.work");
     assert.equal(await c.exited, 0);
     const first = await caseFactsWhen(client, "drain-1", (fs) => needFacts(fs, "need.done", "drain-1-n").length === 1);
     assert.equal((needFacts(first, "need.done", "drain-1-n")[0]?.fact.data as { peer: string }).peer, "slow-c");
-    const notYet = await client.getCase({ caseId: "drain-2" });
+    const notYet = await client.getCase({ caseId: "drain-2", minSeq: drain2 });
     assert.equal(needFacts(notYet.facts, "need.claimed", "drain-2-n").length, 0, "a draining peer takes no new work");
 
     const d = await slowPeer("slow-d", 100);

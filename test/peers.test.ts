@@ -86,11 +86,11 @@ describe("the peer runtime", async () => {
   test("a need opened while no capable peer is alive is counted as unserved, then done once a capable peer starts", async () => {
     const registry = createRegistry();
     await startHost(nc, [testPeer("bystander", "other", async () => ({}))], { registry, hostId: "bystander-host" });
-    await openNeed(writer, "late-1", "late-1-n", "late.capability");
+    const needSeq = await openNeed(writer, "late-1", "late-1-n", "late.capability");
     await eventually("the need to be counted as unserved", async () =>
       /casemesh_needs_unserved\{capability="late.capability"\} 1/.test(await registry.metrics()) ? true : undefined,
     );
-    const before = await client.getCase({ caseId: "late-1" });
+    const before = await client.getCase({ caseId: "late-1", minSeq: needSeq });
     assert.equal(needFacts(before.facts, "need.claimed", "late-1-n").length, 0);
     await startHost(nc, [testPeer("latecomer", "late.capability", async () => ({}))]);
     const facts = await caseFactsWhen(client, "late-1", (fs) => needFacts(fs, "need.done", "late-1-n").length === 1);
