@@ -45,6 +45,8 @@ import { TEST_SOURCE } from "../test/harness/facts.ts";
 import { testPeer } from "../test/harness/mesh.ts";
 
 const PEER_COUNTS = [2, 10, 50] as const;
+/** Needs are opened as a peer's step opens its follow-ups: carrying the case's routing. */
+const ROUTING = { tier: "standard", previousHandler: null } as const;
 /** Peers per PeerHost at most; 50 peers run on 5 hosts. */
 const PEERS_PER_HOST = 10;
 const WARMUP_NEEDS = envInt("BENCH_WARMUP_NEEDS", 50);
@@ -194,7 +196,7 @@ async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<nu
   const sample = writer.build({
     caseId: "hc-raw",
     kind: "need.opened",
-    data: { needId: "hn-raw-0000", capability: "bench.raw", input: {}, requires: [], attempt: 1, fallback: null },
+    data: { needId: "hn-raw-0000", capability: "bench.raw", input: {}, requires: [], attempt: 1, fallback: null, routing: ROUTING },
   });
   const payload = Buffer.from(JSON.stringify(sample));
   const js = nc.jetstream();
@@ -343,7 +345,8 @@ async function runRound(
       { msgId: `${caseId}.opened` },
     );
     await writer.append(
-      { caseId, kind: "need.opened", data: { needId, capability: cap, input: {}, requires: [], attempt: 1, fallback: null } },
+      // As a peer's step opens it: with the routing the step already knows.
+      { caseId, kind: "need.opened", data: { needId, capability: cap, input: {}, requires: [], attempt: 1, fallback: null, routing: ROUTING } },
       { msgId: `${needId}.opened` },
     );
     track.ackAt = performance.now();

@@ -112,6 +112,18 @@ export const FACT_KINDS = {
       requires: z.array(KindName).max(16),
       attempt: z.number().int().min(1),
       fallback: Capability.nullable(),
+      /**
+       * Optional: what the writer knew of the case when it opened the need (the
+       * customer's tier, who last served them for this capability), so an
+       * auctioneer can score bids without reading the case. Absent: the
+       * auctioneer reads the case brief.
+       */
+      routing: z
+        .strictObject({
+          tier: z.enum(["standard", "priority", "vip"]),
+          previousHandler: z.string().min(1).max(128).nullable(),
+        })
+        .optional(),
     }),
   }),
   "need.claimed": kind({

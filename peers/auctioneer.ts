@@ -4,7 +4,7 @@ import type { Bid } from "../blackboard/contract-kinds.ts";
 import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
 import type { MeshContext } from "./mesh-context.ts";
 import { Award, AwardReply, BidReply, awardSubject, cfpSubject, type CallForProposals } from "./protocol.ts";
-import { compareBids, utilityOf, weightsFor } from "./utility.ts";
+import { sortBids, utilityOf, weightsFor } from "./utility.ts";
 
 /** How long an award waits for the winner to confirm. */
 export const AWARD_CONFIRM_TIMEOUT_MS = 2_000;
@@ -118,7 +118,7 @@ export class NeedAuction {
    * the need had to wait for facts or peers).
    */
   async #auction(previous: ClaimEntry | undefined, exclude: Set<string>): Promise<ClaimEntry | undefined> {
-    const { needId, capability, requires } = this.#need.data;
+    const { needId, capability, requires, routing } = this.#need.data;
     const caseId = this.#need.caseId;
     // A join waits for its facts before anyone is asked to bid.
     const early = requires.length > 0 ? await this.#brief() : undefined;
@@ -137,16 +137,23 @@ export class NeedAuction {
 
     const attempt = previous === undefined ? this.#need.data.attempt : previous.record.attempt + 1;
     const cfp: CallForProposals = { needId, caseId, capability, attempt, exclude: [...exclude] };
-    // The case brief and the bids travel at the same time: bids do not depend on the case.
+    // Bids do not depend on the case, so the case brief travels with them; a
+    // need that carries its routing (and waits for no facts) needs no brief.
     const expectedReplies = new Set(capable.map((p) => p.host)).size;
-    const [brief, offers] = await Promise.all([early ?? this.#brief(), this.#collectOffers(cfp, expectedReplies)]);
-    const weights = weightsFor(this.#ctx.weights, capability, brief.case.tier);
-    const bids: Bid[] = offers
-      .map(({ peer, version, parts }) => {
-        const scored = { ...parts, continuity: brief.previousHandler === peer ? 1 : 0 };
+    const [known, offers] = await Promise.all([
+      early !== undefined
+        ? { tier: early.case.tier, previousHandler: early.previousHandler }
+        : (routing ?? this.#brief().then((b) => ({ tier: b.case.tier, previousHandler: b.previousHandler }))),
+      this.#collectOffers(cfp, expectedReplies),
+    ]);
+    const weights = weightsFor(this.#ctx.weights, capability, known.tier);
+    const bids: Bid[] = sortBids(
+      offers.map(({ peer, version, parts }) => {
+        const scored = { ...parts, continuity: known.previousHandler === peer ? 1 : 0 };
         return { peer, version, parts: scored, utility: utilityOf(scored, weights) };
-      })
-      .sort(compareBids);
+      }),
+      needId,
+    );
     this.#ctx.metrics.bids.observe({ capability }, bids.length);
     const winner = bids[0];
     if (winner === undefined) {

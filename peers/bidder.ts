@@ -28,15 +28,19 @@ export class HostBidder {
   start(): void {
     const capabilities = new Set(this.peers().flatMap((p) => p.peer.capabilities.map((c) => c.name)));
     for (const capability of capabilities) {
-      const sub = this.ctx.nc.subscribe(cfpSubject(capability));
+      // A callback, not an async iterator: each call is answered in the tick it arrives.
+      const sub = this.ctx.nc.subscribe(cfpSubject(capability), {
+        callback: (err, msg) => {
+          if (err !== null || msg.reply === undefined || msg.reply === "") return;
+          try {
+            const reply = this.#answer(msg.data, capability);
+            if (reply !== undefined) msg.respond(JSON.stringify(reply));
+          } catch (e) {
+            this.ctx.log.warn({ err: String(e), capability }, "could not answer a call for proposals");
+          }
+        },
+      });
       this.#subs.push(sub);
-      void (async () => {
-        for await (const msg of sub) {
-          if (msg.reply === undefined || msg.reply === "") continue;
-          const reply = this.#answer(msg.data, capability);
-          if (reply !== undefined) msg.respond(JSON.stringify(reply));
-        }
-      })();
     }
   }
 

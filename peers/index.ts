@@ -11,7 +11,7 @@ export type { PeerHostOptions } from "./host.ts";
 export type { AwardEvent } from "./mesh-context.ts";
 export { DEFAULT_LEASE_MS, ClaimRecord } from "./claims.ts";
 export { DEFAULT_HEARTBEAT_MS, PresenceRecord } from "./presence.ts";
-export { DEFAULT_WEIGHTS, UtilityWeights, WeightTable, weightsFor, utilityOf, compareBids } from "./utility.ts";
+export { DEFAULT_WEIGHTS, UtilityWeights, WeightTable, weightsFor, utilityOf, sortBids, tieBreak } from "./utility.ts";
 export { CallForProposals, BidReply, PeerBidParts, Award, PeerId } from "./protocol.ts";
 export type { BidParts } from "./protocol.ts";
 export { CLAIMS_BUCKET, PRESENCE_BUCKET } from "./buckets.ts";

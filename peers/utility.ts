@@ -44,8 +44,30 @@ export function utilityOf(parts: BidParts, w: UtilityWeights): number {
   return Math.round(u * 1e9) / 1e9;
 }
 
-/** Orders bids best first: higher utility, then the lower peer id (deterministic ties). */
-export function compareBids(a: { utility: number; peer: string }, b: { utility: number; peer: string }): number {
-  if (a.utility !== b.utility) return b.utility - a.utility;
-  return a.peer < b.peer ? -1 : a.peer > b.peer ? 1 : 0;
+/**
+ * Sorts bids for `needId` best first: higher utility, then a tie-break that
+ * every auctioneer computes the same but that differs from need to need (a
+ * hash of need and peer), so a burst of needs that all find idle, equal peers
+ * spreads over them instead of piling onto one. The peer id settles a hash tie.
+ */
+export function sortBids<B extends { utility: number; peer: string }>(bids: readonly B[], needId: string): B[] {
+  return bids
+    .map((bid) => ({ bid, rank: tieBreak(needId, bid.peer) }))
+    .sort((a, b) => {
+      if (a.bid.utility !== b.bid.utility) return b.bid.utility - a.bid.utility;
+      if (a.rank !== b.rank) return a.rank - b.rank;
+      return a.bid.peer < b.bid.peer ? -1 : a.bid.peer > b.bid.peer ? 1 : 0;
+    })
+    .map((x) => x.bid);
+}
+
+/** The tie-break rank of `peer` for `needId` (lower wins): 32-bit FNV-1a of both. */
+export function tieBreak(needId: string, peer: string): number {
+  let hash = 0x811c9dc5;
+  const text = `${needId}\u0000${peer}`;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }

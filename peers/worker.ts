@@ -163,6 +163,8 @@ export class PeerWorker {
       requires: opened.requires,
     };
     const source = { peer: this.#peer.id, capability: award.capability, version: this.#peer.version };
+    // The needs this step opens carry what it knows of the case, so their auctions need not read it.
+    const routingFor = (capability: string) => ({ tier: caseView.case.tier, previousHandler: customer?.handlers[capability] ?? null });
     const base = { caseId: award.caseId, needId: award.needId, causedBy: needFact.id, traceparent: needFact.traceparent, source };
 
     let result: StepResult | undefined;
@@ -226,7 +228,15 @@ export class PeerWorker {
         drafts.push({
           ...base,
           kind: "need.opened",
-          data: { needId, capability: n.capability, input: n.input ?? {}, requires: n.requires ?? [], attempt: 1, fallback: n.fallback ?? null },
+          data: {
+            needId,
+            capability: n.capability,
+            input: n.input ?? {},
+            requires: n.requires ?? [],
+            attempt: 1,
+            fallback: n.fallback ?? null,
+            routing: routingFor(n.capability),
+          },
         });
         msgIds.push(`${needId}.opened`);
       });
@@ -246,7 +256,15 @@ export class PeerWorker {
       drafts.push({
         ...base,
         kind: "need.opened",
-        data: { needId: fallbackNeedId, capability: fallback, input: { failedNeedId: award.needId, failedCapability: award.capability, reason: failure.slice(0, 500) }, requires: [], attempt: 1, fallback: null },
+        data: {
+          needId: fallbackNeedId,
+          capability: fallback,
+          input: { failedNeedId: award.needId, failedCapability: award.capability, reason: failure.slice(0, 500) },
+          requires: [],
+          attempt: 1,
+          fallback: null,
+          routing: routingFor(fallback),
+        },
       });
       msgIds.push(`${fallbackNeedId}.opened`);
     }

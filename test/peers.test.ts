@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import { BlackboardClient } from "../blackboard/index.ts";
 import { createRegistry } from "../observability/metrics-server.ts";
 import type { BidParts } from "../peers/protocol.ts";
+import { tieBreak } from "../peers/utility.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
 import { startReplica } from "./harness/replica.ts";
 import { openNeed, startHost, testPeer, testWriter } from "./harness/mesh.ts";
@@ -51,7 +52,7 @@ describe("the peer runtime", async () => {
     assert.equal(runs.size, CASES * PER_CASE);
   });
 
-  test("the award lists every bid; the winner has the highest utility; ties go to the lowest peer id", async () => {
+  test("the award lists every bid; the winner has the highest utility; ties are broken the same way by every auctioneer", async () => {
     await startHost(nc, [
       testPeer("fit-b", "rank", async () => ({}), { fit: 0.5 }),
       testPeer("fit-a", "rank", async () => ({}), { fit: 0.5 }),
@@ -63,10 +64,33 @@ describe("the peer runtime", async () => {
     const award = needFacts(facts, "need.claimed", "rank-1-n")[0]?.fact.data as ClaimedData;
     assert.deepEqual(award.bids.map((b) => b.peer).sort(), ["fit-a", "fit-b", "fit-c", "fit-d"]);
     const best = Math.max(...award.bids.map((b) => b.utility));
-    // fit-c's extra skill is outweighed by its cost (0.6 - 0.25 < 0.5), so a and b tie at the top.
     assert.equal(award.bids.find((b) => b.peer === award.peer)?.utility, best);
-    assert.equal(award.peer, "fit-a");
-    assert.deepEqual(award.bids.map((b) => b.peer), ["fit-a", "fit-b", "fit-c", "fit-d"]);
+    // fit-c's extra skill is outweighed by its cost (0.6 - 0.25 < 0.5), so a and b tie at the top,
+    // and the tie goes to the lower hash of need and peer: the same on every auctioneer.
+    const [first, second] = ["fit-a", "fit-b"].sort((x, y) => tieBreak("rank-1-n", x) - tieBreak("rank-1-n", y));
+    assert.equal(award.peer, first);
+    assert.deepEqual(award.bids.map((b) => b.peer), [first, second, "fit-c", "fit-d"]);
+  });
+
+  test("a burst of needs spreads over equal idle peers instead of piling onto one", async () => {
+    const winners = new Map<string, number>();
+    await startHost(
+      nc,
+      ["sp-1", "sp-2", "sp-3", "sp-4", "sp-5"].map((id) =>
+        testPeer(id, "spread", async () => {
+          winners.set(id, (winners.get(id) ?? 0) + 1);
+          return {};
+        }, { capacity: 40 }),
+      ),
+    );
+    await Promise.all(Array.from({ length: 100 }, (_, i) => openNeed(writer, `spread-${i}`, `spread-${i}-n`, "spread")));
+    for (let i = 0; i < 100; i++) {
+      const facts = await caseFactsWhen(client, `spread-${i}`, (fs) => needFacts(fs, "need.done", `spread-${i}-n`).length === 1);
+      const claims = needFacts(facts, "need.claimed", `spread-${i}-n`);
+      assert.deepEqual(claims.map((c) => (c.fact.data as ClaimedData).attempt), [1], `spread-${i}-n was awarded once, first time`);
+    }
+    assert.equal([...winners.values()].reduce((a, b) => a + b, 0), 100);
+    assert.ok(winners.size === 5 && Math.max(...winners.values()) <= 40, `work spread: ${JSON.stringify(Object.fromEntries(winners))}`);
   });
 
   test("continuity: the peer that served this customer before wins an otherwise equal auction", async () => {
