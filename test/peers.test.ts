@@ -206,3 +206,21 @@ describe("utility weights", async () => {
     assert.equal(stdAward.peer, "cheap", "for a standard customer, the expert's cost loses");
   });
 });
+
+describe("an empty mesh", async () => {
+  const server = await startNats();
+  const nc = await connectTo(server, "empty");
+  await startReplica(nc);
+  const client = new BlackboardClient(nc);
+  const writer = await testWriter(nc);
+
+  test("a need opened while no peer at all is alive waits in the log and is done once a capable peer starts", async () => {
+    const needSeq = await openNeed(writer, "lonely-1", "lonely-1-n", "lonely");
+    await new Promise((r) => setTimeout(r, 1_000));
+    const waiting = await client.getCase({ caseId: "lonely-1", minSeq: needSeq });
+    assert.deepEqual(waiting.case.openNeeds, ["lonely-1-n"]);
+    await startHost(nc, [testPeer("first-light", "lonely", async () => ({}))]);
+    const facts = await caseFactsWhen(client, "lonely-1", (fs) => needFacts(fs, "need.done", "lonely-1-n").length === 1);
+    assert.equal((needFacts(facts, "need.done", "lonely-1-n")[0]?.fact.data as { peer: string }).peer, "first-light");
+  });
+});
