@@ -24,6 +24,12 @@ export class NeedAuction {
   /** Wakes the supervision loop early (a settled notice arrived). */
   #wake: (() => void) | undefined;
   #firstClaimMeasured = false;
+  /**
+   * Set once excluding the peers that let this need go left nobody to bid:
+   * exclusion is a preference, and a need must be served by any capable peer,
+   * even the one that dropped it (a crashed process back under the same id).
+   */
+  #excludeNobody = false;
 
   private constructor(ctx: MeshContext, msg: JsMsg, need: FactOf<"need.opened">, stop: AbortSignal) {
     this.#ctx = ctx;
@@ -91,8 +97,8 @@ export class NeedAuction {
           return;
         }
         if (claim !== undefined) {
-          // Expired or released: offer the need again, without the peer that let it go.
-          exclude.add(claim.record.holder);
+          // Expired or released: offer the need again, preferably to another peer.
+          if (!this.#excludeNobody) exclude.add(claim.record.holder);
           const outcome = claim.record.state === "held" ? "expired" : "released";
           if (outcome === "expired") this.#ctx.metrics.leaseExpiries.inc({ capability });
           this.#ctx.metrics.handoffs.inc({ from_capability: from, to_capability: capability, outcome });
@@ -157,6 +163,12 @@ export class NeedAuction {
     this.#ctx.metrics.bids.observe({ capability }, bids.length);
     const winner = bids[0];
     if (winner === undefined) {
+      if (exclude.size > 0) {
+        this.#ctx.log.info({ needId, excluded: [...exclude] }, "only excluded peers can take this need; offering it to them too");
+        this.#excludeNobody = true;
+        exclude.clear();
+        return undefined;
+      }
       await this.#pause();
       return undefined;
     }

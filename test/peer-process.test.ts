@@ -65,6 +65,19 @@ describe("peer processes", async () => {
     assert.equal(await b.exited, 0);
   });
 
+  test("a peer killed with -9 and restarted under the same id, the only one serving its capability, gets its need back", async () => {
+    const first = await slowPeer("slow-solo", 30_000, { TEST_CAPABILITY: "solo.work" });
+    await openNeed(writer, "solo-1", "solo-1-n", "solo.work");
+    await first.waitForLog(() => startedSteps(first) === 1, 20_000);
+    first.kill("SIGKILL");
+    assert.equal(await first.exited, "SIGKILL");
+    const again = await slowPeer("slow-solo", 100, { TEST_CAPABILITY: "solo.work" });
+    const facts = await caseFactsWhen(client, "solo-1", (fs) => needFacts(fs, "need.done", "solo-1-n").length === 1, 20_000);
+    assert.deepEqual(needFacts(facts, "need.claimed", "solo-1-n").map((f) => (f.fact.data as Claimed).attempt), [1, 2]);
+    again.kill("SIGTERM");
+    assert.equal(await again.exited, 0);
+  });
+
   test("SIGTERM drains: steps in progress finish, the process exits 0, and new needs go elsewhere", async () => {
     const c = await slowPeer("slow-c", 1_500, { CASEMESH_DRAIN_GRACE_MS: "10000" });
     await openNeed(writer, "drain-1", "drain-1-n", "slow.work");
