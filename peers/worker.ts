@@ -31,6 +31,8 @@ export class PeerWorker {
   readonly #steps = new Map<string, { abort: AbortController; done: Promise<void>; claim: () => ClaimEntry }>();
   #sub: Subscription | undefined;
   #draining = false;
+  /** Awards accepted but not yet started: they count against capacity. */
+  #reserved = 0;
 
   constructor(ctx: MeshContext, peer: PeerDefinition) {
     this.#ctx = ctx;
@@ -43,9 +45,9 @@ export class PeerWorker {
     return this.#peer;
   }
 
-  /** Steps in progress. */
+  /** Steps in progress (and awards being taken up). */
   get load(): number {
-    return this.#steps.size;
+    return this.#steps.size + this.#reserved;
   }
 
   get capacity(): number {
@@ -96,21 +98,31 @@ export class PeerWorker {
     if (this.load >= this.capacity) return { accepted: false, reason: "at capacity" };
     const spec = this.#peer.capabilities.find((c) => c.name === award.capability);
     if (spec === undefined) return { accepted: false, reason: `does not serve ${award.capability}` };
-    const claim = await this.#ctx.claims.read(award.needId);
-    if (claim === undefined || claim.revision !== award.revision || claim.record.holder !== this.#peer.id || claim.record.state !== "held") {
-      return { accepted: false, reason: "the claim is not this award's" };
+    // Hold the slot while the claim is checked, so two awards at once cannot both fit.
+    this.#reserved++;
+    try {
+      const claim = await this.#ctx.claims.read(award.needId);
+      if (claim === undefined || claim.revision !== award.revision || claim.record.holder !== this.#peer.id || claim.record.state !== "held") {
+        return { accepted: false, reason: "the claim is not this award's" };
+      }
+      this.#begin(award, spec, claim);
+      return { accepted: true };
+    } finally {
+      this.#reserved--;
     }
-    this.#begin(award, spec, claim);
-    return { accepted: true };
   }
 
   #begin(award: Award, spec: CapabilitySpec, claim: ClaimEntry): void {
     const abort = new AbortController();
     let current = claim;
     const log = this.#log.child({ needId: award.needId, caseId: award.caseId, capability: award.capability });
-    // Renew the lease at a third of its length; a failed renewal means another peer may now hold it.
+    // Renew the lease at a third of its length; a failed renewal means another
+    // peer may now hold it. Claim writes never overlap: each is at the revision
+    // the last one returned, so two at once would make the loser look lost.
+    let renewing: Promise<void> | undefined;
     const renew = setInterval(() => {
-      void this.#ctx.claims
+      if (renewing !== undefined) return; // the last renewal is still on its way
+      renewing = this.#ctx.claims
         .write(current.record, current.revision)
         .then((revision) => {
           if (revision === undefined) {
@@ -120,11 +132,15 @@ export class PeerWorker {
             current = { ...current, revision, writtenAt: this.#ctx.clock.now() };
           }
         })
-        .catch((err: unknown) => log.warn({ err: String(err) }, "lease renewal failed; will retry"));
+        .catch((err: unknown) => log.warn({ err: String(err) }, "lease renewal failed; will retry"))
+        .finally(() => {
+          renewing = undefined;
+        });
     }, Math.max(50, Math.floor(this.#ctx.leaseMs / 3)));
     const done = this.#run(award, spec, () => current, abort.signal, log)
       .then(async (settle) => {
         clearInterval(renew);
+        await renewing;
         if (settle === undefined || abort.signal.aborted) return;
         const revision = await this.#ctx.claims.write({ ...current.record, state: settle }, current.revision);
         if (revision === undefined) log.warn("claim changed before it could be settled; a re-award will find the facts already written");
