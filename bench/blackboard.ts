@@ -12,21 +12,14 @@
  * median of each is reported. Progress goes to stderr; the last stdout line is
  * one JSON object with the results. Exits 0 even when a target is missed.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, NatsConnection } from "nats";
 import { BlackboardClient } from "../blackboard/client.ts";
-import { streamConfigs } from "../blackboard/streams.ts";
 import { FACTS_STREAM, querySubject } from "../blackboard/subjects.ts";
 import { FactWriter } from "../blackboard/writer.ts";
 import { DEFAULT_DEDUP_WINDOW_MS } from "../core/config.ts";
-import { connectNats } from "../core/nats-connect.ts";
-import { NatsServerProcess } from "../core/nats-server.ts";
 import { TEST_SOURCE, caseOpened, message } from "../test/harness/facts.ts";
+import { type BenchRun, addRawStream, envInt, log, logDone, median, percentile, round3, roundInt, runBench } from "./harness.ts";
 
 const WINDOW = 256;
 const WARMUP_MSGS = envInt("BENCH_WARMUP_MSGS", 3_000);
@@ -69,33 +62,6 @@ function messageTexts(count: number): string[] {
 const TEXTS = messageTexts(256);
 const textOf = (i: number): string => TEXTS[i % TEXTS.length] ?? "hello";
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === "" ? NaN : Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] ?? NaN) : ((s[mid - 1] ?? NaN) + (s[mid] ?? NaN)) / 2;
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? NaN;
-}
-
-const roundInt = (n: number) => Math.round(n);
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-
 /**
  * Runs `op(0..total-1)` keeping `window` operations in flight: a new one
  * starts as each one finishes. Resolves with the elapsed milliseconds.
@@ -133,52 +99,6 @@ function pipelined(total: number, window: number, op: (i: number) => Promise<unk
   });
 }
 
-interface Cleanup {
-  server?: NatsServerProcess;
-  nc?: NatsConnection;
-  blackboard?: ChildProcess | undefined;
-  root?: string;
-}
-
-const cleanup: Cleanup = {};
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
-
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    if (cleanup.blackboard !== undefined) await stopChild(cleanup.blackboard);
-    if (cleanup.nc !== undefined) await cleanup.nc.close().catch(() => undefined);
-    if (cleanup.server !== undefined) await cleanup.server.stop("SIGKILL").catch(() => undefined);
-    if (cleanup.root !== undefined) await rm(cleanup.root, { recursive: true, force: true }).catch(() => undefined);
-  })();
-  return cleaning;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// A closed stdout (e.g. piped into `head`) must not skip the cleanup.
-process.stdout.on("error", () => undefined);
-for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-  process.on(event, (err: unknown) => {
-    log(`bench failed (${event}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void cleanUp().finally(() => process.exit(1));
-  });
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
 interface Throughput {
   appendsPerS: number;
   rawPerS: number;
@@ -186,10 +106,7 @@ interface Throughput {
 
 async function measureThroughput(nc: NatsConnection): Promise<Throughput> {
   const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS, maxInFlight: WINDOW });
-  const jsm = await nc.jetstreamManager();
-  const facts = streamConfigs({ dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS }).find((c) => c.name === FACTS_STREAM);
-  if (facts === undefined) throw new Error(`no ${FACTS_STREAM} stream config`);
-  await jsm.streams.add({ ...facts, name: RAW_STREAM, subjects: [RAW_SUBJECTS] });
+  const jsm = await addRawStream(nc, RAW_STREAM, RAW_SUBJECTS);
 
   const caseIds = Array.from({ length: CASES }, (_, i) => `bench-case-${String(i).padStart(3, "0")}`);
   // The raw payload: a real message.received fact, encoded once.
@@ -235,41 +152,7 @@ interface QueryLatency {
   p99: number;
 }
 
-function spawnBlackboard(natsUrl: string, dir: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "blackboard/main.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NATS_URL: natsUrl,
-      CASEMESH_BLACKBOARD_DIR: dir,
-      CASEMESH_BLACKBOARD_METRICS_PORT: "0",
-      LOG_LEVEL: "warn",
-      CASEMESH_REPLICA_ID: "bench",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") log(`[blackboard] ${line}`);
-  };
-  child.stdout?.on("data", forward);
-  child.stderr?.on("data", forward);
-  return child;
-}
-
-async function waitForReplica(client: BlackboardClient, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the blackboard exited early (code ${child.exitCode}, signal ${child.signalCode})`);
-    }
-    const replicas = await client.replicas({ waitMs: 200 }).catch(() => []);
-    if (replicas.some((r) => r.replicaId === "bench")) return;
-    await sleep(100);
-  }
-  throw new Error(`the blackboard did not answer within ${timeoutMs} ms`);
-}
-
-async function measureQueries(nc: NatsConnection, server: NatsServerProcess, root: string): Promise<QueryLatency> {
+async function measureQueries(run: BenchRun, nc: NatsConnection, natsUrl: string, root: string): Promise<QueryLatency> {
   const writer = new FactWriter({ nc, source: TEST_SOURCE, maxInFlight: WINDOW });
   const caseId = "bench-query-case";
   const drafts = [caseOpened(caseId), ...Array.from({ length: QUERY_CASE_FACTS - 1 }, (_, i) => message(caseId, textOf(i), i + 1))];
@@ -278,9 +161,7 @@ async function measureQueries(nc: NatsConnection, server: NatsServerProcess, roo
 
   const client = new BlackboardClient(nc);
   const started = performance.now();
-  const child = spawnBlackboard(server.url, join(root, "blackboard"));
-  cleanup.blackboard = child;
-  await waitForReplica(client, child, 60_000);
+  const blackboard = await run.startBlackboard(client, natsUrl, join(root, "blackboard"));
   const first = await client.getCase({ caseId, minSeq: lastSeq, waitMs: 30_000 });
   if (first.facts.length !== QUERY_CASE_FACTS) {
     throw new Error(`case ${caseId} has ${first.facts.length} facts, expected ${QUERY_CASE_FACTS}`);
@@ -320,30 +201,23 @@ async function measureQueries(nc: NatsConnection, server: NatsServerProcess, roo
     `query diagnostic: reply ${replyBytes} bytes; bare request (no client parse) p50 ${round3(percentile(bare, 50))} ms, p99 ${round3(percentile(bare, 99))} ms`,
   );
 
-  await stopChild(child);
-  cleanup.blackboard = undefined;
+  await blackboard.stop();
   return { p50, p99 };
 }
 
-async function main(): Promise<void> {
+async function main(run: BenchRun): Promise<void> {
   const began = performance.now();
-  const root = await mkdtemp(join(tmpdir(), "casemesh-bench-"));
-  cleanup.root = root;
-  const server = await NatsServerProcess.start({ storeDir: join(root, "nats") });
-  cleanup.server = server;
-  log(`nats-server on ${server.url} (store ${root})`);
-  const nc = await connectNats({ servers: server.url, name: "bench-blackboard" });
-  cleanup.nc = nc;
+  const { root, server, nc } = await run.startNats({ tmpPrefix: "casemesh-bench-", connectionName: "bench-blackboard" });
 
   const tp = await measureThroughput(nc);
   const ratio = tp.appendsPerS / tp.rawPerS;
   log(`median: raw ${roundInt(tp.rawPerS)} msg/s, writer ${roundInt(tp.appendsPerS)} msg/s, ratio ${round3(ratio)}`);
 
-  const q = await measureQueries(nc, server, root);
+  const q = await measureQueries(run, nc, server.url, root);
 
   if (ratio < TARGET_RATIO) log(`WARNING: ratio ${round3(ratio)} is below the target ${TARGET_RATIO}`);
   if (q.p99 >= TARGET_P99_MS) log(`WARNING: query p99 ${round3(q.p99)} ms is not below the target ${TARGET_P99_MS} ms`);
-  log(`done in ${roundInt((performance.now() - began) / 1000)} s`);
+  logDone(began);
 
   process.stdout.write(
     `${JSON.stringify({
@@ -356,13 +230,4 @@ async function main(): Promise<void> {
   );
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (err) {
-  if (!interrupted) log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  exitCode = 1;
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runBench(main);

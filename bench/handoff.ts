@@ -20,22 +20,17 @@
  * when a latency target is missed (with a warning), 1 on duplicates or lost
  * needs or any failure.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection, Subscription } from "nats";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { BlackboardClient } from "../blackboard/client.ts";
-import { streamConfigs } from "../blackboard/streams.ts";
 import { FACTS_STREAM } from "../blackboard/subjects.ts";
 import { FactWriter } from "../blackboard/writer.ts";
 import { DEFAULT_DEDUP_WINDOW_MS, DEFAULT_HEARTBEAT_MS } from "../core/config.ts";
 import { connectNats } from "../core/nats-connect.ts";
-import { NatsServerProcess } from "../core/nats-server.ts";
+import type { NatsServerProcess } from "../core/nats-server.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
 import { PRESENCE_BUCKET } from "../peers/buckets.ts";
 import { PeerHost } from "../peers/host.ts";
@@ -43,6 +38,7 @@ import type { AwardEvent } from "../peers/mesh-context.ts";
 import { Directory, PRESENCE_TTL_HEARTBEATS } from "../peers/presence.ts";
 import { TEST_SOURCE } from "../test/harness/facts.ts";
 import { testPeer } from "../test/harness/mesh.ts";
+import { EXIT_FAILED, type BenchRun, addRawStream, envInt, log, logDone, percentile, round3, roundInt, runBench } from "./harness.ts";
 
 const PEER_COUNTS = [2, 10, 50] as const;
 /** Needs are opened as a peer's step opens its follow-ups: carrying the case's routing. */
@@ -73,125 +69,30 @@ const TARGET_RATIO = 5;
 const TARGET_P99_MS = 10;
 const HEARTBEAT_MS = DEFAULT_HEARTBEAT_MS;
 
-const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === "" ? NaN : Number(raw);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
+/** A running PeerHost and its own NATS connection. */
+interface HostHandle {
+  host: PeerHost;
+  nc: NatsConnection;
 }
 
-function log(line: string): void {
-  process.stderr.write(`${line}\n`);
-}
-
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: readonly number[], p: number): number {
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? NaN;
-}
-
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
-const roundInt = (n: number) => Math.round(n);
-
-interface Cleanup {
-  server?: NatsServerProcess;
-  nc?: NatsConnection;
-  blackboard?: ChildProcess | undefined;
-  hosts: { host: PeerHost; nc: NatsConnection }[];
-  root?: string;
-}
-
-const cleanup: Cleanup = { hosts: [] };
-let cleaning: Promise<void> | undefined;
-let interrupted = false;
-
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    await stopHosts(cleanup.hosts, 2_000);
-    if (cleanup.blackboard !== undefined) await stopChild(cleanup.blackboard);
-    if (cleanup.nc !== undefined) await cleanup.nc.close().catch(() => undefined);
-    if (cleanup.server !== undefined) await cleanup.server.stop("SIGKILL").catch(() => undefined);
-    if (cleanup.root !== undefined) await rm(cleanup.root, { recursive: true, force: true }).catch(() => undefined);
-  })();
-  return cleaning;
-}
+/** The hosts of the round in progress; drained by the run's cleanup if it is cut short. */
+const hosts: HostHandle[] = [];
+/** Per-step bound on draining the hosts during the run's cleanup. */
+const CLEANUP_DRAIN_TIMEOUT_MS = 2_000;
+/** Per-step bound on draining the hosts at the end of a round. */
+const ROUND_DRAIN_TIMEOUT_MS = 10_000;
 
 /** Drains the hosts (grace 0) and closes their connections; bounded by `timeoutMs` per step. */
-async function stopHosts(hosts: { host: PeerHost; nc: NatsConnection }[], timeoutMs: number): Promise<void> {
-  const list = hosts.splice(0);
+async function stopHosts(handles: HostHandle[], timeoutMs: number): Promise<void> {
+  const list = handles.splice(0);
   const bounded = (p: Promise<unknown>) => Promise.race([p.catch(() => undefined), sleep(timeoutMs)]);
   await bounded(Promise.all(list.map((h) => h.host.drain(0))));
   await bounded(Promise.all(list.map((h) => h.nc.close())));
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-// A closed stdout (e.g. piped into `head`) must not skip the cleanup.
-process.stdout.on("error", () => undefined);
-for (const event of ["uncaughtException", "unhandledRejection"] as const) {
-  process.on(event, (err: unknown) => {
-    // After a signal, work in flight fails as the connections close: the signal handler exits.
-    if (interrupted) return;
-    log(`bench failed (${event}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    void cleanUp().finally(() => process.exit(1));
-  });
-}
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(`${signal}: cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
-
-function spawnBlackboard(natsUrl: string, dir: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "blackboard/main.ts"], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NATS_URL: natsUrl,
-      CASEMESH_BLACKBOARD_DIR: dir,
-      CASEMESH_BLACKBOARD_METRICS_PORT: "0",
-      LOG_LEVEL: "warn",
-      CASEMESH_REPLICA_ID: "bench",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const forward = (chunk: Buffer) => {
-    for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") log(`[blackboard] ${line}`);
-  };
-  child.stdout?.on("data", forward);
-  child.stderr?.on("data", forward);
-  return child;
-}
-
-async function waitForReplica(client: BlackboardClient, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the blackboard exited early (code ${child.exitCode}, signal ${child.signalCode})`);
-    }
-    const replicas = await client.replicas({ waitMs: 200 }).catch(() => []);
-    if (replicas.some((r) => r.replicaId === "bench")) return;
-    await sleep(100);
-  }
-  throw new Error(`the blackboard did not answer within ${timeoutMs} ms`);
-}
-
 /** Sequential JetStream publish round trips (publish, await the ack) on a stream like the facts stream. */
 async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<number[]> {
-  const jsm = await nc.jetstreamManager();
-  const facts = streamConfigs({ dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS }).find((c) => c.name === FACTS_STREAM);
-  if (facts === undefined) throw new Error(`no ${FACTS_STREAM} stream config`);
-  await jsm.streams.add({ ...facts, name: RAW_STREAM, subjects: [RAW_SUBJECTS] });
+  const jsm = await addRawStream(nc, RAW_STREAM, RAW_SUBJECTS);
   // The payload: a real need.opened fact, encoded once.
   const sample = writer.build({
     caseId: "hc-raw",
@@ -309,7 +210,7 @@ async function runRound(
         heartbeatMs: HEARTBEAT_MS,
         onAward,
       });
-      cleanup.hosts.push({ host, nc: hnc });
+      hosts.push({ host, nc: hnc });
     } catch (err) {
       await hnc.close().catch(() => undefined);
       throw err;
@@ -392,9 +293,9 @@ async function runRound(
   while (doneCount < total && Date.now() < doneBy) await sleep(20);
   // Let auctioneers see the settled claims and ack, so draining hands nothing back.
   const ackBy = Date.now() + 5_000;
-  while (cleanup.hosts.some((h) => h.host.auctions > 0) && Date.now() < ackBy) await sleep(20);
-  const stillSupervised = cleanup.hosts.reduce((s, h) => s + h.host.auctions, 0);
-  await stopHosts(cleanup.hosts, 10_000);
+  while (hosts.some((h) => h.host.auctions > 0) && Date.now() < ackBy) await sleep(20);
+  const stillSupervised = hosts.reduce((s, h) => s + h.host.auctions, 0);
+  await stopHosts(hosts, ROUND_DRAIN_TIMEOUT_MS);
   doneSub.unsubscribe();
 
   // Read the cases back from the blackboard: count need.claimed (attempt 1) and need.done per need.
@@ -455,22 +356,16 @@ async function runRound(
   return { peers: n, latencies, duplicates, lost, reawards, minBids, serverLatencies };
 }
 
-async function main(): Promise<void> {
+async function main(run: BenchRun): Promise<number> {
   const began = performance.now();
-  const root = await mkdtemp(join(tmpdir(), "casemesh-bench-handoff-"));
-  cleanup.root = root;
-  const server = await NatsServerProcess.start({ storeDir: join(root, "nats") });
-  cleanup.server = server;
-  log(`nats-server on ${server.url} (store ${root})`);
-  const nc = await connectNats({ servers: server.url, name: "bench-handoff" });
-  cleanup.nc = nc;
+  const { root, server, nc } = await run.startNats({ tmpPrefix: "casemesh-bench-handoff-", connectionName: "bench-handoff" });
   const writer = await FactWriter.create({ nc, source: { ...TEST_SOURCE, capability: "gateway" }, dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS });
   const logger = createLogger({ role: "bench-peers", level: "warn", destination: pino.destination(2) });
 
   const client = new BlackboardClient(nc);
-  const child = spawnBlackboard(server.url, join(root, "blackboard"));
-  cleanup.blackboard = child;
-  await waitForReplica(client, child, 60_000);
+  await run.startBlackboard(client, server.url, join(root, "blackboard"));
+  // Registered after the blackboard, so the cleanup drains the hosts before stopping it.
+  run.defer(() => stopHosts(hosts, CLEANUP_DRAIN_TIMEOUT_MS));
   log("blackboard up (child process)");
 
   const raw = await measureRawAck(nc, writer);
@@ -497,7 +392,7 @@ async function main(): Promise<void> {
   if (!(ratio <= TARGET_RATIO)) log(`WARNING: p50 at 50 peers is ${round3(ratio)}x the raw ack p50; the target is at most ${TARGET_RATIO}x`);
   if (!(p99At50 < TARGET_P99_MS)) log(`WARNING: p99 at 50 peers is ${round3(p99At50)} ms; the target is under ${TARGET_P99_MS} ms`);
   if (duplicates > 0 || lost > 0) log(`FAILED: ${duplicates} duplicate(s), ${lost} lost need(s)`);
-  log(`done in ${roundInt((performance.now() - began) / 1000)} s`);
+  logDone(began);
 
   process.stdout.write(
     `${JSON.stringify({
@@ -510,16 +405,7 @@ async function main(): Promise<void> {
       lost,
     })}\n`,
   );
-  if (duplicates > 0 || lost > 0) exitCode = 1;
+  return duplicates > 0 || lost > 0 ? EXIT_FAILED : 0;
 }
 
-let exitCode = 0;
-try {
-  await main();
-} catch (err) {
-  if (!interrupted) log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  exitCode = 1;
-} finally {
-  await cleanUp();
-}
-process.exit(exitCode);
+await runBench(main);
