@@ -26,6 +26,20 @@ const port = (name: string, fallback: number) =>
     .refine((n) => n >= 0 && n <= 65_535, `${name} must be between 0 and 65535`)
     .default(fallback);
 
+const millis = (name: string, min: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a number of milliseconds`)
+    .transform(Number)
+    .refine((n) => n >= min, `${name} must be at least ${min}`)
+    .default(fallback);
+
+const id = (name: string) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, `${name} may hold letters, digits, _ and - (at most 64)`)
+    .optional();
+
 const natsUrl = z
   .string()
   .trim()
@@ -42,43 +56,17 @@ const EnvSchema = z.object({
   CASEMESH_LOCAL_NATS_PORT: port("CASEMESH_LOCAL_NATS_PORT", DEFAULT_LOCAL_NATS_PORT),
   CASEMESH_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   CASEMESH_BLACKBOARD_METRICS_PORT: port("CASEMESH_BLACKBOARD_METRICS_PORT", DEFAULT_BLACKBOARD_METRICS_PORT),
-  CASEMESH_REPLICA_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "CASEMESH_REPLICA_ID may hold letters, digits, _ and - (at most 64)")
-    .optional(),
-  CASEMESH_DEDUP_WINDOW_MS: z
-    .string()
-    .regex(/^\d+$/, "CASEMESH_DEDUP_WINDOW_MS must be a number of milliseconds")
-    .transform(Number)
-    .refine((n) => n >= 1_000, "CASEMESH_DEDUP_WINDOW_MS must be at least 1000")
-    .default(DEFAULT_DEDUP_WINDOW_MS),
+  CASEMESH_REPLICA_ID: id("CASEMESH_REPLICA_ID"),
+  CASEMESH_DEDUP_WINDOW_MS: millis("CASEMESH_DEDUP_WINDOW_MS", 1_000, DEFAULT_DEDUP_WINDOW_MS),
   CASEMESH_STREAM_REPLICAS: z
     .enum(["1", "3", "5"], { message: "CASEMESH_STREAM_REPLICAS must be 1, 3 or 5" })
     .transform(Number)
     .default(1),
-  CASEMESH_LEASE_MS: z
-    .string()
-    .regex(/^\d+$/, "CASEMESH_LEASE_MS must be a number of milliseconds")
-    .transform(Number)
-    .refine((n) => n >= 200, "CASEMESH_LEASE_MS must be at least 200")
-    .default(DEFAULT_LEASE_MS),
-  CASEMESH_HEARTBEAT_MS: z
-    .string()
-    .regex(/^\d+$/, "CASEMESH_HEARTBEAT_MS must be a number of milliseconds")
-    .transform(Number)
-    .refine((n) => n >= 50, "CASEMESH_HEARTBEAT_MS must be at least 50")
-    .default(DEFAULT_HEARTBEAT_MS),
-  CASEMESH_DRAIN_GRACE_MS: z
-    .string()
-    .regex(/^\d+$/, "CASEMESH_DRAIN_GRACE_MS must be a number of milliseconds")
-    .transform(Number)
-    .refine((n) => n >= 0, "CASEMESH_DRAIN_GRACE_MS must be at least 0")
-    .default(DEFAULT_DRAIN_GRACE_MS),
+  CASEMESH_LEASE_MS: millis("CASEMESH_LEASE_MS", 200, DEFAULT_LEASE_MS),
+  CASEMESH_HEARTBEAT_MS: millis("CASEMESH_HEARTBEAT_MS", 50, DEFAULT_HEARTBEAT_MS),
+  CASEMESH_DRAIN_GRACE_MS: millis("CASEMESH_DRAIN_GRACE_MS", 0, DEFAULT_DRAIN_GRACE_MS),
   CASEMESH_PEER_METRICS_PORT: port("CASEMESH_PEER_METRICS_PORT", 0),
-  CASEMESH_HOST_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, "CASEMESH_HOST_ID may hold letters, digits, _ and - (at most 64)")
-    .optional(),
+  CASEMESH_HOST_ID: id("CASEMESH_HOST_ID"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
