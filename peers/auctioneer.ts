@@ -3,7 +3,7 @@ import { inspectFact, type FactOf } from "../blackboard/contracts.ts";
 import type { Bid } from "../blackboard/contract-kinds.ts";
 import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
 import type { MeshContext } from "./mesh-context.ts";
-import { Award, AwardReply, BidReply, awardSubject, cfpSubject, type CallForProposals } from "./protocol.ts";
+import { Award, AwardReply, BidReply, awardSubject, cfpSubject, decodeJson, type CallForProposals } from "./protocol.ts";
 import { sortBids, utilityOf, weightsFor } from "./utility.ts";
 
 /** How long an award waits for the winner to confirm. */
@@ -40,13 +40,7 @@ export class NeedAuction {
 
   /** Parses the message; a malformed one is terminated (the blackboard dead-letters it). */
   static from(ctx: MeshContext, msg: JsMsg, stop: AbortSignal): NeedAuction | undefined {
-    let value: unknown;
-    try {
-      value = JSON.parse(new TextDecoder().decode(msg.data));
-    } catch {
-      value = undefined;
-    }
-    const checked = inspectFact(value);
+    const checked = inspectFact(decodeJson(msg.data));
     if (!checked.ok || checked.fact.kind !== "need.opened") {
       ctx.log.warn({ seq: msg.seq }, "a need.opened message breaks its contract; not auctioned");
       msg.term();
@@ -276,7 +270,7 @@ export class NeedAuction {
         maxWait: this.#ctx.bidWindowMs,
       });
       for await (const reply of replies) {
-        const parsed = BidReply.safeParse(safeJson(reply.data));
+        const parsed = BidReply.safeParse(decodeJson(reply.data));
         if (!parsed.success || hosts.has(parsed.data.host)) continue;
         hosts.add(parsed.data.host);
         for (const offer of parsed.data.bids) {
@@ -306,7 +300,7 @@ export class NeedAuction {
       const reply = await this.#ctx.nc.request(awardSubject(claim.record.holder), JSON.stringify(award), {
         timeout: AWARD_CONFIRM_TIMEOUT_MS,
       });
-      const parsed = AwardReply.safeParse(safeJson(reply.data));
+      const parsed = AwardReply.safeParse(decodeJson(reply.data));
       return parsed.success && parsed.data.accepted;
     } catch {
       return false;
@@ -362,13 +356,5 @@ export class NeedAuction {
   /** This process is stopping: let JetStream give the need to another process now. */
   #handBack(): void {
     this.#msg.nak();
-  }
-}
-
-function safeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
   }
 }

@@ -1,7 +1,7 @@
 import type { Subscription } from "nats";
 import type { PeerDefinition } from "./define-peer.ts";
 import type { MeshContext } from "./mesh-context.ts";
-import { CallForProposals, cfpSubject, type BidReply, type PeerBidParts } from "./protocol.ts";
+import { CallForProposals, cfpSubject, decodeJson, type BidReply, type PeerBidParts } from "./protocol.ts";
 
 /** What a bidder needs to know about one hosted peer right now. */
 export interface HostedPeerState {
@@ -49,14 +49,9 @@ export class HostBidder {
   }
 
   #answer(data: Uint8Array, capability: string): BidReply | undefined {
-    let cfp: CallForProposals;
-    try {
-      const parsed = CallForProposals.safeParse(JSON.parse(new TextDecoder().decode(data)));
-      if (!parsed.success) return undefined;
-      cfp = parsed.data;
-    } catch {
-      return undefined;
-    }
+    const parsed = CallForProposals.safeParse(decodeJson(data));
+    if (!parsed.success) return undefined;
+    const cfp = parsed.data;
     const reply: BidReply = { host: this.ctx.hostId, bids: [], declines: [] };
     const draining = this.draining();
     for (const { peer, load, capacity } of this.peers()) {

@@ -2,7 +2,7 @@ import type { KV } from "nats";
 import { z } from "zod";
 import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
 import { UnavailableError } from "../core/errors.ts";
-import { PeerId } from "./protocol.ts";
+import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_LEASE_MS } from "../core/config.ts";
 
@@ -42,7 +42,7 @@ export class ClaimStore {
   async read(needId: string): Promise<ClaimEntry | undefined> {
     const entry = await this.kv.get(needId);
     if (entry === null || entry.operation !== "PUT") return undefined;
-    const parsed = ClaimRecord.safeParse(JSON.parse(new TextDecoder().decode(entry.value)));
+    const parsed = ClaimRecord.safeParse(decodeJson(entry.value));
     if (!parsed.success) throw new UnavailableError(`claim ${needId} is malformed: ${parsed.error.issues[0]?.message ?? ""}`);
     return { record: parsed.data, revision: entry.revision, writtenAt: entry.created.getTime() };
   }

@@ -14,7 +14,7 @@ import { peerMetrics } from "./metrics.ts";
 import { NeedsConsumer, ensureNeedsConsumer } from "./needs-consumer.ts";
 import { HostBidder } from "./bidder.ts";
 import { Directory, PRESENCE_TTL_HEARTBEATS, PresenceAnnouncer } from "./presence.ts";
-import { Settled, settledSubject } from "./protocol.ts";
+import { Settled, decodeJson, settledSubject } from "./protocol.ts";
 import type { WeightTable } from "./utility.ts";
 import { PeerWorker } from "./worker.ts";
 
@@ -143,7 +143,7 @@ export class PeerHost {
     const sub = this.#settledSub;
     void (async () => {
       for await (const m of sub) {
-        const parsed = Settled.safeParse(safeJson(m.data));
+        const parsed = Settled.safeParse(decodeJson(m.data));
         if (parsed.success) this.#auctions.get(parsed.data.needId)?.nudge();
       }
     })();
@@ -195,13 +195,5 @@ export class PeerHost {
     this.#settledSub?.unsubscribe();
     this.#ctx.directory.stop();
     this.#ctx.log.info("peer host drained");
-  }
-}
-
-function safeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
   }
 }

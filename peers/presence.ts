@@ -3,7 +3,7 @@ import type { KV, KvEntry, QueuedIterator } from "nats";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { Capability } from "../blackboard/contract-envelope.ts";
-import { PeerId } from "./protocol.ts";
+import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_HEARTBEAT_MS } from "../core/config.ts";
 /** A peer not heard from for this many heartbeats is gone from every directory. */
@@ -82,7 +82,7 @@ export class Directory extends EventEmitter {
       if (this.#peers.delete(entry.key)) this.emit("change");
       return;
     }
-    const parsed = PresenceRecord.safeParse(safeJson(entry.value));
+    const parsed = PresenceRecord.safeParse(decodeJson(entry.value));
     if (!parsed.success) {
       this.#log.warn({ key: entry.key }, "ignoring a malformed presence entry");
       return;
@@ -140,13 +140,5 @@ export class PresenceAnnouncer {
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     await this.#kv.delete(this.#snapshot().peer).catch(() => undefined);
-  }
-}
-
-function safeJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined;
   }
 }

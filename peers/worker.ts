@@ -13,7 +13,7 @@ import {
 } from "./define-peer.ts";
 import type { MeshContext } from "./mesh-context.ts";
 import { childNeedId, stepFactMsgId } from "./need-ids.ts";
-import { Award, awardSubject, settledSubject, type AwardReply } from "./protocol.ts";
+import { Award, awardSubject, decodeJson, settledSubject, type AwardReply } from "./protocol.ts";
 
 /** First backoff between runs of a failing step; it doubles each run. */
 export const STEP_RETRY_BACKOFF_MS = 100;
@@ -91,7 +91,7 @@ export class PeerWorker {
   }
 
   async #onAward(data: Uint8Array): Promise<AwardReply> {
-    const parsed = Award.safeParse(JSON.parse(new TextDecoder().decode(data)));
+    const parsed = Award.safeParse(decodeJson(data));
     if (!parsed.success) return { accepted: false, reason: "malformed award" };
     const award = parsed.data;
     if (this.#draining) return { accepted: false, reason: "draining" };
