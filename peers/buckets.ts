@@ -14,12 +14,7 @@ export async function openBuckets(
 ): Promise<{ presence: KV; claims: KV }> {
   const js = nc.jetstream();
   const replicas = options.replicas ?? 1;
-  const presence = await js.views.kv(PRESENCE_BUCKET, {
-    history: 1,
-    ttl: options.presenceTtlMs,
-    storage: StorageType.Memory,
-    replicas,
-  });
+  const presence = await openPresenceBucket(nc, options.presenceTtlMs, replicas);
   const claims = await js.views.kv(CLAIMS_BUCKET, {
     history: 1,
     ttl: CLAIM_RETENTION_MS,
@@ -27,4 +22,13 @@ export async function openBuckets(
     replicas,
   });
   return { presence, claims };
+}
+
+/**
+ * Opens (creating if needed) the presence bucket. File storage, so presence
+ * survives a nats-server restart; heartbeats call this again if they find the
+ * bucket gone.
+ */
+export function openPresenceBucket(nc: NatsConnection, ttlMs: number, replicas = 1): Promise<KV> {
+  return nc.jetstream().views.kv(PRESENCE_BUCKET, { history: 1, ttl: ttlMs, storage: StorageType.File, replicas });
 }

@@ -6,7 +6,7 @@ import { FactWriter } from "../blackboard/writer.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from "../core/config.ts";
 import { NeedAuction } from "./auctioneer.ts";
-import { openBuckets } from "./buckets.ts";
+import { openBuckets, openPresenceBucket } from "./buckets.ts";
 import { ClaimStore } from "./claims.ts";
 import type { PeerDefinition } from "./define-peer.ts";
 import type { AwardEvent, MeshContext } from "./mesh-context.ts";
@@ -63,7 +63,7 @@ export class PeerHost {
   #draining = false;
   #running: Promise<void>[] = [];
 
-  private constructor(ctx: MeshContext, peers: PeerDefinition[], auction: boolean, presence: KV) {
+  private constructor(ctx: MeshContext, peers: PeerDefinition[], auction: boolean, presence: KV, reopenPresence: () => Promise<KV>) {
     this.#ctx = ctx;
     for (const peer of peers) {
       const worker = new PeerWorker(ctx, peer);
@@ -71,6 +71,7 @@ export class PeerHost {
       this.#announcers.push(
         new PresenceAnnouncer(
           presence,
+          reopenPresence,
           ctx.heartbeatMs,
           () => ({
             peer: peer.id,
@@ -130,7 +131,8 @@ export class PeerHost {
       weights: options.weights ?? {},
       onAward: options.onAward,
     };
-    const host = new PeerHost(ctx, options.peers, options.auction !== false, presence);
+    const reopenPresence = () => openPresenceBucket(options.nc, heartbeatMs * PRESENCE_TTL_HEARTBEATS, options.streamReplicas ?? 1);
+    const host = new PeerHost(ctx, options.peers, options.auction !== false, presence, reopenPresence);
     await host.#start();
     return host;
   }

@@ -6,6 +6,8 @@ import { Capability } from "../blackboard/contract-envelope.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_HEARTBEAT_MS } from "../core/config.ts";
+/** How long a directory waits before watching presence again after its watch ended. */
+export const WATCH_RETRY_MS = 250;
 /** A peer not heard from for this many heartbeats is gone from every directory. */
 export const PRESENCE_TTL_HEARTBEATS = 3;
 
@@ -37,6 +39,8 @@ export class Directory extends EventEmitter {
   readonly #log: Logger;
   readonly #peers = new Map<string, { record: PresenceRecord; seenAt: number }>();
   #watch: QueuedIterator<KvEntry> | undefined;
+  #loop: Promise<void> | undefined;
+  #stopped = false;
   #prune: NodeJS.Timeout | undefined;
 
   constructor(kv: KV, ttlMs: number, log: Logger) {
@@ -48,17 +52,42 @@ export class Directory extends EventEmitter {
 
   async start(): Promise<void> {
     this.#watch = await this.#kv.watch({ key: ">" });
-    const watch = this.#watch;
-    void (async () => {
-      for await (const entry of watch) this.#apply(entry);
-    })().catch((err: unknown) => this.#log.warn({ err: String(err) }, "presence watch ended"));
+    this.#loop = this.#follow(this.#watch);
     this.#prune = setInterval(() => this.#pruneStale(), Math.max(100, Math.floor(this.#ttlMs / 3)));
     this.#prune.unref();
   }
 
   stop(): void {
+    this.#stopped = true;
     this.#watch?.stop();
     clearInterval(this.#prune);
+  }
+
+  /**
+   * Applies the watch's entries; when the watch ends (a nats-server restart
+   * can leave it unable to resume), starts a new one, which replays every
+   * live entry. Never gives up while the directory is running.
+   */
+  async #follow(first: QueuedIterator<KvEntry>): Promise<void> {
+    let watch = first;
+    for (;;) {
+      try {
+        for await (const entry of watch) this.#apply(entry);
+      } catch (err) {
+        this.#log.warn({ err: String(err) }, "presence watch ended; watching again");
+      }
+      while (!this.#stopped) {
+        await new Promise((r) => setTimeout(r, WATCH_RETRY_MS));
+        try {
+          watch = await this.#kv.watch({ key: ">" });
+          this.#watch = watch;
+          break;
+        } catch (err) {
+          this.#log.warn({ err: String(err) }, "cannot watch presence yet; retrying");
+        }
+      }
+      if (this.#stopped) return;
+    }
   }
 
   /** Live, active peers serving `capability`. */
@@ -109,14 +138,17 @@ export class Directory extends EventEmitter {
 
 /** Announces one peer on a heartbeat until stopped; removes the entry on a clean stop. */
 export class PresenceAnnouncer {
-  readonly #kv: KV;
+  #kv: KV;
+  readonly #reopen: () => Promise<KV>;
   readonly #heartbeatMs: number;
   readonly #snapshot: () => PresenceRecord;
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(kv: KV, heartbeatMs: number, snapshot: () => PresenceRecord, log: Logger) {
+  /** `reopen` creates the bucket again if a heartbeat finds it gone. */
+  constructor(kv: KV, reopen: () => Promise<KV>, heartbeatMs: number, snapshot: () => PresenceRecord, log: Logger) {
     this.#kv = kv;
+    this.#reopen = reopen;
     this.#heartbeatMs = heartbeatMs;
     this.#snapshot = snapshot;
     this.#log = log;
@@ -134,6 +166,8 @@ export class PresenceAnnouncer {
       await this.#kv.put(record.peer, JSON.stringify(record));
     } catch (err) {
       this.#log.warn({ err: String(err), peerId: record.peer }, "presence heartbeat failed");
+      // 503: no stream behind the bucket (deleted, or lost with a server's memory): make it again.
+      if (String(err).includes("503")) this.#kv = await this.#reopen().catch(() => this.#kv);
     }
   }
 
