@@ -17,6 +17,8 @@ import { Award, awardSubject, decodeJson, settledSubject, type AwardReply } from
 
 /** First backoff between runs of a failing step; it doubles each run. */
 export const STEP_RETRY_BACKOFF_MS = 100;
+/** The longest wait between reads of a blackboard that does not answer. */
+export const BLACKBOARD_RETRY_MAX_MS = 2_000;
 
 /**
  * The working side of one hosted peer: it accepts awards it can take, holds
@@ -154,6 +156,26 @@ export class PeerWorker {
     this.#steps.set(award.needId, { abort, done, claim: () => current });
   }
 
+  /**
+   * Reads from the blackboard, waiting (with backoff, while the lease is
+   * renewed) through an outage instead of letting the lease lapse: a blackboard
+   * that is down should pause the mesh, not churn awards. Undefined when the
+   * step is aborted meanwhile.
+   */
+  async #untilAnswered<T>(signal: AbortSignal, log: Logger, read: () => Promise<T>): Promise<T | undefined> {
+    for (let backoff = STEP_RETRY_BACKOFF_MS; ; backoff = Math.min(backoff * 2, BLACKBOARD_RETRY_MAX_MS)) {
+      try {
+        return await read();
+      } catch (err) {
+        const e = asCasemeshError(err);
+        if (!e.retryable) throw e;
+        log.warn({ err: e.message }, "the blackboard does not answer; the step waits for it");
+        await new Promise((r) => setTimeout(r, backoff));
+        if (signal.aborted) return undefined;
+      }
+    }
+  }
+
   /** Runs the step; resolves with how to settle the claim, or undefined when it must not be settled. */
   async #run(
     award: Award,
@@ -163,12 +185,15 @@ export class PeerWorker {
     log: Logger,
   ): Promise<ClaimRecord["state"] | undefined> {
     const { blackboard, writer, metrics } = this.#ctx;
-    const caseView = await blackboard.getCase({ caseId: award.caseId, minSeq: award.needSeq });
+    const caseView = await this.#untilAnswered(signal, log, () => blackboard.getCase({ caseId: award.caseId, minSeq: award.needSeq }));
+    if (caseView === undefined) return undefined;
     const needFact = caseView.facts.find((f) => f.seq === award.needSeq)?.fact;
     const opened = needFact?.kind === "need.opened" ? (needFact.data as { input: unknown; requires: string[]; fallback: string | null }) : undefined;
     if (needFact === undefined || opened === undefined) throw new Error(`need.opened at seq ${award.needSeq} is not on case ${award.caseId}`);
     const customerId = caseView.case.customerId;
-    const customer = customerId === null ? null : (await blackboard.getCustomer({ customerId, minSeq: award.needSeq }).catch(() => undefined))?.customer ?? null;
+    const memory = customerId === null ? undefined : await this.#untilAnswered(signal, log, () => blackboard.getCustomer({ customerId, minSeq: award.needSeq }));
+    if (customerId !== null && memory === undefined) return undefined;
+    const customer = memory?.customer ?? null;
     const need: NeedView = {
       needId: award.needId,
       caseId: award.caseId,

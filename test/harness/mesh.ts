@@ -73,14 +73,28 @@ export async function openNeed(
   caseId: string,
   needId: string,
   capabilityName: string,
-  extra: { requires?: string[]; fallback?: string; input?: Record<string, string> } = {},
+  extra: {
+    requires?: string[];
+    fallback?: string;
+    input?: Record<string, string>;
+    /** As a step opens its follow-ups: what it knew of the case, so the auction need not read it. */
+    routing?: { tier: "standard" | "priority" | "vip"; previousHandler: string | null };
+  } = {},
 ): Promise<number> {
   await writer.append({ caseId, kind: "case.opened", data: { customerId: `cust-${caseId}`, channel: "chat", tier: "standard" } }, { msgId: `${caseId}.opened` });
   const a = await writer.append(
     {
       caseId,
       kind: "need.opened",
-      data: { needId, capability: capabilityName, input: extra.input ?? {}, requires: extra.requires ?? [], attempt: 1, fallback: extra.fallback ?? null },
+      data: {
+        needId,
+        capability: capabilityName,
+        input: extra.input ?? {},
+        requires: extra.requires ?? [],
+        attempt: 1,
+        fallback: extra.fallback ?? null,
+        ...(extra.routing === undefined ? {} : { routing: extra.routing }),
+      },
     },
     { msgId: `${needId}.opened` },
   );
