@@ -62,6 +62,11 @@ const MAX_UNAWARDED = envInt("BENCH_MAX_UNAWARDED", 8);
 const RAW_WARMUP = envInt("BENCH_RAW_WARMUP", 300);
 const RAW_SAMPLES = envInt("BENCH_RAW_SAMPLES", 2_000);
 const RAW_STREAM = "BENCH_HANDOFF_RAW";
+/** A stream for the raw acks sampled under load during each round (stderr context only). */
+const LOADED_STREAM = "BENCH_HANDOFF_LOADED";
+const LOADED_SUBJECTS = "bench.handoff.loaded.>";
+const LOADED_SUBJECT = "bench.handoff.loaded.ack";
+const LOADED_SAMPLE_EVERY_MS = 7;
 const RAW_SUBJECTS = "bench.handoff.raw.>";
 const PRESENCE_TIMEOUT_MS = 15_000;
 const DONE_TIMEOUT_MS = 20_000;
@@ -254,6 +259,25 @@ async function runRound(
     await awarded;
   };
 
+  /**
+   * For context, not for the JSON line: a raw JetStream ack sampled now and
+   * then while the round runs, so it feels the same load as the handoffs.
+   */
+  const sampleLoadedAcks = async (stop: () => boolean): Promise<number[]> => {
+    const jsm = await addRawStream(nc, LOADED_STREAM, LOADED_SUBJECTS);
+    const js = nc.jetstream();
+    const body = Buffer.alloc(400, "x");
+    const acks: number[] = [];
+    while (!stop()) {
+      const t0 = performance.now();
+      await js.publish(LOADED_SUBJECT, body);
+      acks.push(performance.now() - t0);
+      await sleep(LOADED_SAMPLE_EVERY_MS);
+    }
+    await jsm.streams.delete(LOADED_STREAM);
+    return acks;
+  };
+
   /** Opens `count` needs on a steady schedule of RATE_PER_S, keeping at most MAX_UNAWARDED unawarded. */
   const openPaced = async (count: number, measured: boolean): Promise<void> => {
     const interval = 1000 / RATE_PER_S;
@@ -284,7 +308,14 @@ async function runRound(
     log(`${label} warm-up: ${counts.warmup} needs in ${roundInt(performance.now() - warmStarted)} ms`);
   }
   const began = performance.now();
-  await openPaced(counts.measured, true);
+  let measuring = true;
+  const loaded = sampleLoadedAcks(() => !measuring);
+  try {
+    await openPaced(counts.measured, true);
+  } finally {
+    measuring = false;
+  }
+  const loadedAcks = (await loaded).sort((a, b) => a - b);
   const openMs = performance.now() - began;
 
   // Every need must end in exactly one need.done.
@@ -353,6 +384,13 @@ async function runRound(
       `from stream timestamp p50 ${round3(percentile(serverLatencies, 50))} ms; min bids ${minBids}; ` +
       `re-awards ${reawards}; duplicates ${duplicates}; lost ${lost}${stillSupervised > 0 ? `; ${stillSupervised} still supervised at drain` : ""}`,
   );
+  if (loadedAcks.length > 0) {
+    const loadedP50 = percentile(loadedAcks, 50);
+    log(
+      `${label} a raw ack sampled during the round (same load): p50 ${round3(loadedP50)} ms over ${loadedAcks.length} samples; ` +
+        `handoff p50 is ${round3(percentile(latencies, 50) / loadedP50)}x that`,
+    );
+  }
   return { peers: n, latencies, duplicates, lost, reawards, minBids, serverLatencies };
 }
 
