@@ -5,6 +5,7 @@ import { BlackboardClient } from "../blackboard/client.ts";
 import { FactWriter } from "../blackboard/writer.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
 import { DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from "../core/config.ts";
+import { ConfigError } from "../core/errors.ts";
 import { NeedAuction } from "./auctioneer.ts";
 import { openBuckets, openPresenceBucket } from "./buckets.ts";
 import { ClaimStore } from "./claims.ts";
@@ -13,7 +14,7 @@ import type { AwardEvent, MeshContext } from "./mesh-context.ts";
 import { peerMetrics } from "./metrics.ts";
 import { NeedsConsumer, ensureNeedsConsumer } from "./needs-consumer.ts";
 import { HostBidder } from "./bidder.ts";
-import { Directory, PRESENCE_TTL_HEARTBEATS, PresenceAnnouncer } from "./presence.ts";
+import { Directory, PRESENCE_TTL_HEARTBEATS, PresenceAnnouncer, liveElsewhere } from "./presence.ts";
 import { Settled, decodeJson, settledSubject } from "./protocol.ts";
 import type { WeightTable } from "./utility.ts";
 import { PeerWorker } from "./worker.ts";
@@ -111,6 +112,14 @@ export class PeerHost {
       ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
       verdicts: blackboard,
     });
+    for (const peer of options.peers) {
+      const other = await liveElsewhere(presence, peer.id, options.hostId, heartbeatMs * PRESENCE_TTL_HEARTBEATS);
+      if (other !== undefined) {
+        throw new ConfigError(
+          `peer id ${peer.id} is already live on host ${other.host}; give each running copy its own id (two copies under one id would both take its work)`,
+        );
+      }
+    }
     const directory = new Directory(presence, heartbeatMs * PRESENCE_TTL_HEARTBEATS, log);
     await directory.start();
     if (options.auction !== false) await ensureNeedsConsumer(await options.nc.jetstreamManager(), leaseMs, log);

@@ -136,6 +136,28 @@ export class Directory extends EventEmitter {
   }
 }
 
+/**
+ * The live entry of `peerId` on a host other than `hostId`, if any: two
+ * processes under one peer id would both take its awards, so the second must
+ * not start. An entry left by a process that died (restarted under a new host
+ * id) is told apart from a live twin by waiting out its TTL: only a live one
+ * is announced again meanwhile.
+ */
+export async function liveElsewhere(kv: KV, peerId: string, hostId: string, ttlMs: number): Promise<PresenceRecord | undefined> {
+  const read = async () => {
+    const entry = await kv.get(peerId);
+    if (entry === null || entry.operation !== "PUT" || Date.now() - entry.created.getTime() > ttlMs) return undefined;
+    const parsed = PresenceRecord.safeParse(decodeJson(entry.value));
+    return parsed.success && parsed.data.host !== hostId ? { record: parsed.data, entry } : undefined;
+  };
+  const first = await read();
+  if (first === undefined) return undefined;
+  const expiresIn = first.entry.created.getTime() + ttlMs - Date.now();
+  await new Promise((r) => setTimeout(r, Math.max(0, expiresIn) + 50));
+  const again = await read();
+  return again !== undefined && again.entry.revision !== first.entry.revision ? again.record : undefined;
+}
+
 /** Announces one peer on a heartbeat until stopped; removes the entry on a clean stop. */
 export class PresenceAnnouncer {
   #kv: KV;

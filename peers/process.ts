@@ -34,18 +34,28 @@ export async function runPeers(peers: PeerDefinition[], options: { role?: string
   const nc = await connectNats({ servers: config.natsUrl, name: `${role}-${config.peers.hostId}` });
   const registry = createRegistry({ role });
   const metrics = await serveMetrics(registry, config.metricsHost, config.peers.metricsPort);
-  const host = await PeerHost.start({
-    nc,
-    peers,
-    hostId: config.peers.hostId,
-    registry,
-    logger,
-    dedupWindowMs: config.dedupWindowMs,
-    streamReplicas: config.streamReplicas,
-    leaseMs: config.peers.leaseMs,
-    heartbeatMs: config.peers.heartbeatMs,
-    ...(options.weights === undefined ? {} : { weights: options.weights }),
-  });
+  let host: PeerHost;
+  try {
+    host = await PeerHost.start({
+      nc,
+      peers,
+      hostId: config.peers.hostId,
+      registry,
+      logger,
+      dedupWindowMs: config.dedupWindowMs,
+      streamReplicas: config.streamReplicas,
+      leaseMs: config.peers.leaseMs,
+      heartbeatMs: config.peers.heartbeatMs,
+      ...(options.weights === undefined ? {} : { weights: options.weights }),
+    });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    logger.fatal(err.message);
+    process.stderr.write(`${err.message}\n`);
+    await nc.close();
+    await metrics.close();
+    process.exit(2);
+  }
   logger.info(
     { hostId: config.peers.hostId, peers: peers.map((p) => p.id), metrics: metrics.url, nats: config.natsUrl },
     "peers ready",

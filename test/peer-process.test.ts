@@ -78,6 +78,19 @@ describe("peer processes", async () => {
     assert.equal(await again.exited, 0);
   });
 
+  test("a peer restarted at once under a new host id is not mistaken for a twin of its dead self", async () => {
+    const first = await slowPeer("slow-reborn", 100, { CASEMESH_HOST_ID: "reborn-1" });
+    first.kill("SIGKILL");
+    await first.exited;
+    // A supervisor restarts it straight away; its old presence entry is still fresh.
+    const second = await slowPeer("slow-reborn", 100, { CASEMESH_HOST_ID: "reborn-2" });
+    await openNeed(writer, "reborn-1", "reborn-1-n", "slow.work");
+    const facts = await caseFactsWhen(client, "reborn-1", (fs) => needFacts(fs, "need.done", "reborn-1-n").length === 1, 20_000);
+    assert.equal((needFacts(facts, "need.done", "reborn-1-n")[0]?.fact.data as { peer: string }).peer, "slow-reborn");
+    second.kill("SIGTERM");
+    assert.equal(await second.exited, 0);
+  });
+
   test("SIGTERM drains: steps in progress finish, the process exits 0, and new needs go elsewhere", async () => {
     const c = await slowPeer("slow-c", 1_500, { CASEMESH_DRAIN_GRACE_MS: "10000" });
     await openNeed(writer, "drain-1", "drain-1-n", "slow.work");
@@ -141,6 +154,16 @@ describe("the example peer in peers/examples", async () => {
     assert.deepEqual(reply, { channel: "voice", text: "Hello Ada, we have your message about billing and are on it.", replyTo: null });
     const followup = facts.find((f) => f.fact.kind === "need.opened" && (f.fact.data as { capability: string }).capability === "followup");
     assert.deepEqual((followup?.fact.data as { input: unknown }).input, { afterHours: 24 });
+    // A second copy under the same id is refused: both would take the same awards.
+    const twin = spawnTs("peers/examples/acknowledge.ts", {
+      ...process.env,
+      NATS_URL: server.url,
+      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
+      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
+      CASEMESH_PEER_METRICS_PORT: "0",
+    });
+    assert.equal(await twin.exited, 2);
+    assert.ok(twin.lines.some((l) => l.includes("peer id acknowledge-1 is already live")), twin.lines.join("\n"));
     proc.kill("SIGTERM");
     assert.equal(await proc.exited, 0);
   });

@@ -169,6 +169,23 @@ describe("the peer runtime", async () => {
     assert.equal(runs, 0);
   });
 
+  test("a second process under a peer id that is already live is refused, naming the id", async () => {
+    await startHost(nc, [testPeer("only-one", "solo", async () => ({}))], { hostId: "first-home" });
+    const { PeerHost } = await import("../peers/host.ts");
+    const { createLogger } = await import("../observability/logger.ts");
+    await assert.rejects(
+      PeerHost.start({
+        nc,
+        peers: [testPeer("only-one", "solo", async () => ({}))],
+        hostId: "second-home",
+        registry: createRegistry(),
+        logger: createLogger({ role: "test", level: "silent" }),
+        dedupWindowMs: 120_000,
+      }),
+      /peer id only-one is already live on host first-home/,
+    );
+  });
+
   test("a need with requires waits for those facts without blocking other needs", async () => {
     await startHost(nc, [testPeer("joiner", "join.step", async () => ({})), testPeer("free", "free.step", async () => ({}))]);
     await openNeed(writer, "join-1", "join-1-blocked", "join.step", { requires: ["identity.verified"] });
