@@ -60,6 +60,10 @@ describe("peer processes", async () => {
       assert.equal((needFacts(facts, "need.done", n.needId)[0]?.fact.data as { peer: string }).peer, "slow-b");
       const results = facts.filter((f) => f.fact.kind === "preference.noted" && f.fact.needId === n.needId);
       assert.equal(results.length, 1, "the step's fact is written once");
+      // Both runs got the same idempotency key, so a side effect outside the mesh can be made once.
+      const keys = [...a.lines, ...b.lines].filter((l) => l.includes('"msg":"step started"') && l.includes(`"needId":"${n.needId}"`)).map((l) => (JSON.parse(l) as { idempotencyKey: string }).idempotencyKey);
+      assert.equal(keys.length, 2);
+      assert.equal(new Set(keys).size, 1);
     }
     b.kill("SIGTERM");
     assert.equal(await b.exited, 0);

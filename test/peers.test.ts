@@ -6,7 +6,7 @@ import type { BidParts } from "../peers/protocol.ts";
 import { tieBreak } from "../peers/utility.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
 import { startReplica } from "./harness/replica.ts";
-import { openNeed, startHost, testPeer, testWriter } from "./harness/mesh.ts";
+import { TEST_HEARTBEAT_MS, openNeed, startHost, testPeer, testWriter } from "./harness/mesh.ts";
 import { caseFactsWhen, eventually, needFacts } from "./harness/wait.ts";
 
 type ClaimedData = { peer: string; attempt: number; bids: { peer: string; utility: number; parts: BidParts }[] };
@@ -239,5 +239,28 @@ describe("an empty mesh", async () => {
     await startHost(nc, [testPeer("first-light", "lonely", async () => ({}))]);
     const facts = await caseFactsWhen(client, "lonely-1", (fs) => needFacts(fs, "need.done", "lonely-1-n").length === 1);
     assert.equal((needFacts(facts, "need.done", "lonely-1-n")[0]?.fact.data as { peer: string }).peer, "first-light");
+  });
+});
+
+describe("the presence directory", async () => {
+  const server = await startNats();
+  const nc = await connectTo(server, "watcher");
+
+  test("a peer whose process dies drops out of every directory by itself within the presence TTL", async () => {
+    const { Directory } = await import("../peers/presence.ts");
+    const { openPresenceBucket } = await import("../peers/buckets.ts");
+    const { createLogger } = await import("../observability/logger.ts");
+    const ttl = TEST_HEARTBEAT_MS * 3;
+    const directory = new Directory(await openPresenceBucket(nc, ttl), ttl, createLogger({ role: "test", level: "silent" }));
+    await directory.start();
+    const doomedNc = await connectTo(server, "doomed");
+    await startHost(doomedNc, [testPeer("doomed-1", "mortal", async () => ({}))]);
+    await eventually("the peer to appear", async () => (directory.capable("mortal").length === 1 ? true : undefined));
+    // The process dies: no drain, no goodbye, its connection just goes.
+    await doomedNc.close();
+    const diedAt = Date.now();
+    await eventually("the peer to drop out", async () => (directory.capable("mortal").length === 0 ? true : undefined), 10_000);
+    assert.ok(Date.now() - diedAt <= ttl + TEST_HEARTBEAT_MS, `dropped out after ${Date.now() - diedAt} ms`);
+    directory.stop();
   });
 });
