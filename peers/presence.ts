@@ -39,7 +39,6 @@ export class Directory extends EventEmitter {
   readonly #log: Logger;
   readonly #peers = new Map<string, { record: PresenceRecord; seenAt: number }>();
   #watch: QueuedIterator<KvEntry> | undefined;
-  #loop: Promise<void> | undefined;
   #stopped = false;
   #prune: NodeJS.Timeout | undefined;
 
@@ -52,7 +51,7 @@ export class Directory extends EventEmitter {
 
   async start(): Promise<void> {
     this.#watch = await this.#kv.watch({ key: ">" });
-    this.#loop = this.#follow(this.#watch);
+    void this.#follow(this.#watch);
     this.#prune = setInterval(() => this.#pruneStale(), Math.max(100, Math.floor(this.#ttlMs / 3)));
     this.#prune.unref();
   }

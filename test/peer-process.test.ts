@@ -1,20 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BlackboardClient } from "../blackboard/index.ts";
-import { connectTo, startNats } from "./harness/nats.ts";
 import { spawnTs, type TestProcess } from "./harness/processes.ts";
-import { startReplica } from "./harness/replica.ts";
-import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, openNeed, testWriter } from "./harness/mesh.ts";
+import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, openNeed, startMesh } from "./harness/mesh.ts";
 import { caseFactsWhen, needFacts } from "./harness/wait.ts";
 
 type Claimed = { peer: string; attempt: number };
 
 describe("peer processes", async () => {
-  const server = await startNats();
-  const nc = await connectTo(server);
-  await startReplica(nc);
-  const client = new BlackboardClient(nc);
-  const writer = await testWriter(nc);
+  const { server, client, writer } = await startMesh();
 
   /** Starts test/fixtures/slow-peer.ts as its own process and waits until it serves. */
   async function slowPeer(peerId: string, stepMs: number, extraEnv: Record<string, string> = {}): Promise<TestProcess> {
@@ -135,11 +128,7 @@ describe("peer processes", async () => {
 });
 
 describe("the example peer in peers/examples", async () => {
-  const server = await startNats();
-  const nc = await connectTo(server);
-  await startReplica(nc);
-  const client = new BlackboardClient(nc);
-  const writer = await testWriter(nc);
+  const { server, client, writer } = await startMesh();
 
   test("runs as its own process, drafts an acknowledgement on the customer's channel and hands on to followup", async () => {
     const proc = spawnTs("peers/examples/acknowledge.ts", {

@@ -1,22 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { BlackboardClient } from "../blackboard/index.ts";
 import { createRegistry } from "../observability/metrics-server.ts";
 import type { BidParts } from "../peers/protocol.ts";
 import { tieBreak } from "../peers/utility.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
-import { startReplica } from "./harness/replica.ts";
-import { TEST_HEARTBEAT_MS, openNeed, startHost, testPeer, testWriter } from "./harness/mesh.ts";
+import { TEST_HEARTBEAT_MS, openNeed, startHost, startMesh, testPeer } from "./harness/mesh.ts";
 import { caseFactsWhen, eventually, needFacts } from "./harness/wait.ts";
 
 type ClaimedData = { peer: string; attempt: number; bids: { peer: string; utility: number; parts: BidParts }[] };
 
 describe("the peer runtime", async () => {
-  const server = await startNats();
-  const nc = await connectTo(server, "test");
-  await startReplica(nc);
-  const client = new BlackboardClient(nc);
-  const writer = await testWriter(nc);
+  const { server, nc, client, writer } = await startMesh({ name: "test" });
 
   test("1,000 needs with 50 capable peers: every need is claimed exactly once and done exactly once", async (t) => {
     const runs = new Map<string, number>();
@@ -201,11 +195,7 @@ describe("the peer runtime", async () => {
 describe("utility weights", async () => {
   // Any process may auction any need, so weights are mesh-wide configuration:
   // this mesh's every host gets the same table.
-  const server = await startNats();
-  const nc = await connectTo(server, "weights");
-  await startReplica(nc);
-  const client = new BlackboardClient(nc);
-  const writer = await testWriter(nc);
+  const { nc, client, writer } = await startMesh({ name: "weights" });
 
   test("can be set per capability and per customer tier", async () => {
     const weights = { "tiered/vip": { cost: 0 } };
@@ -225,11 +215,7 @@ describe("utility weights", async () => {
 });
 
 describe("an empty mesh", async () => {
-  const server = await startNats();
-  const nc = await connectTo(server, "empty");
-  await startReplica(nc);
-  const client = new BlackboardClient(nc);
-  const writer = await testWriter(nc);
+  const { nc, client, writer } = await startMesh({ name: "empty" });
 
   test("a need opened while no peer at all is alive waits in the log and is done once a capable peer starts", async () => {
     const needSeq = await openNeed(writer, "lonely-1", "lonely-1-n", "lonely");

@@ -6,7 +6,11 @@ import { createLogger } from "../../observability/logger.ts";
 import { createRegistry } from "../../observability/metrics-server.ts";
 import { capability, definePeer, type PeerDefinition, type StepContext, type StepResult } from "../../peers/define-peer.ts";
 import { PeerHost, type PeerHostOptions } from "../../peers/host.ts";
+import { BlackboardClient } from "../../blackboard/client.ts";
+import type { NatsServerProcess } from "../../core/nats-server.ts";
 import { TEST_SOURCE } from "./facts.ts";
+import { connectTo, startNats } from "./nats.ts";
+import { startReplica } from "./replica.ts";
 
 /** Fast timings for tests: a 1.5 s lease renewed every 500 ms. */
 export const TEST_LEASE_MS = 1_500;
@@ -99,4 +103,17 @@ export async function openNeed(
     { msgId: `${needId}.opened` },
   );
   return a.seq;
+}
+
+/** A private mesh for a suite: nats-server, a connection, a blackboard replica, a query client and a writer. */
+export async function startMesh(options: { name?: string; monitor?: boolean } = {}): Promise<{
+  server: NatsServerProcess;
+  nc: NatsConnection;
+  client: BlackboardClient;
+  writer: FactWriter;
+}> {
+  const server = await startNats({ monitor: options.monitor ?? false });
+  const nc = await connectTo(server, options.name ?? "test");
+  await startReplica(nc);
+  return { server, nc, client: new BlackboardClient(nc), writer: await testWriter(nc) };
 }
