@@ -250,3 +250,31 @@ describe("the presence directory", async () => {
     directory.stop();
   });
 });
+
+describe("closing an auction", async () => {
+  const { server, nc, client, writer } = await startMesh({ name: "window" });
+
+  test("closes as soon as every live capable process has answered, without waiting out the bid window", async () => {
+    const window = 3_000;
+    for (const h of [0, 1, 2]) {
+      await startHost(await connectTo(server, `w-${h}`), [testPeer(`prompt-${h}`, "prompt", async () => ({}))], { bidWindowMs: window });
+    }
+    // The auctioneer is whichever host pulls the need; every host uses the long window.
+    const { Directory } = await import("../peers/presence.ts");
+    const { openPresenceBucket } = await import("../peers/buckets.ts");
+    const { createLogger } = await import("../observability/logger.ts");
+    const ttl = TEST_HEARTBEAT_MS * 3;
+    const directory = new Directory(await openPresenceBucket(nc, ttl), ttl, createLogger({ role: "test", level: "silent" }));
+    await directory.start();
+    await eventually("all three peers to be live", async () => (directory.capable("prompt").length === 3 ? true : undefined));
+    directory.stop();
+
+    await openNeed(writer, "prompt-1", "prompt-1-n", "prompt");
+    const facts = await caseFactsWhen(client, "prompt-1", (fs) => needFacts(fs, "need.claimed", "prompt-1-n").length === 1);
+    const opened = needFacts(facts, "need.opened", "prompt-1-n")[0];
+    const claimed = needFacts(facts, "need.claimed", "prompt-1-n")[0];
+    assert.equal((claimed?.fact.data as ClaimedData).bids.length, 3, "every peer bid");
+    const tookMs = Date.parse(claimed?.fact.at ?? "") - Date.parse(opened?.fact.at ?? "");
+    assert.ok(tookMs < window / 3, `the award came ${tookMs} ms after the need; the window is ${window} ms`);
+  });
+});
