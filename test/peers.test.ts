@@ -1,10 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { z } from "zod";
+import { createLogger } from "../observability/logger.ts";
+import { capability, definePeer } from "../peers/define-peer.ts";
+import { PeerHost } from "../peers/host.ts";
+import { PRESENCE_TTL_HEARTBEATS } from "../peers/presence.ts";
 import { createRegistry } from "../observability/metrics-server.ts";
 import type { BidParts } from "../peers/protocol.ts";
 import { tieBreak } from "../peers/utility.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
-import { TEST_HEARTBEAT_MS, openNeed, startHost, startMesh, testPeer } from "./harness/mesh.ts";
+import { TEST_HEARTBEAT_MS, openNeed, startHost, startMesh, testPeer, watchDirectory } from "./harness/mesh.ts";
 import { caseFactsWhen, eventually, needFacts } from "./harness/wait.ts";
 
 type ClaimedData = { peer: string; attempt: number; bids: { peer: string; utility: number; parts: BidParts }[] };
@@ -147,8 +152,6 @@ describe("the peer runtime", async () => {
   });
 
   test("a need input that breaks the capability's contract fails at once, without retries", async () => {
-    const { z } = await import("zod");
-    const { capability, definePeer } = await import("../peers/define-peer.ts");
     let runs = 0;
     await startHost(nc, [
       definePeer({
@@ -165,8 +168,6 @@ describe("the peer runtime", async () => {
 
   test("a second process under a peer id that is already live is refused, naming the id", async () => {
     await startHost(nc, [testPeer("only-one", "solo", async () => ({}))], { hostId: "first-home" });
-    const { PeerHost } = await import("../peers/host.ts");
-    const { createLogger } = await import("../observability/logger.ts");
     await assert.rejects(
       PeerHost.start({
         nc,
@@ -233,12 +234,7 @@ describe("the presence directory", async () => {
   const nc = await connectTo(server, "watcher");
 
   test("a peer whose process dies drops out of every directory by itself within the presence TTL", async () => {
-    const { Directory } = await import("../peers/presence.ts");
-    const { openPresenceBucket } = await import("../peers/buckets.ts");
-    const { createLogger } = await import("../observability/logger.ts");
-    const ttl = TEST_HEARTBEAT_MS * 3;
-    const directory = new Directory(await openPresenceBucket(nc, ttl), ttl, createLogger({ role: "test", level: "silent" }));
-    await directory.start();
+    const directory = await watchDirectory(nc);
     const doomedNc = await connectTo(server, "doomed");
     await startHost(doomedNc, [testPeer("doomed-1", "mortal", async () => ({}))]);
     await eventually("the peer to appear", async () => (directory.capable("mortal").length === 1 ? true : undefined));
@@ -246,8 +242,8 @@ describe("the presence directory", async () => {
     await doomedNc.close();
     const diedAt = Date.now();
     await eventually("the peer to drop out", async () => (directory.capable("mortal").length === 0 ? true : undefined), 10_000);
+    const ttl = TEST_HEARTBEAT_MS * PRESENCE_TTL_HEARTBEATS;
     assert.ok(Date.now() - diedAt <= ttl + TEST_HEARTBEAT_MS, `dropped out after ${Date.now() - diedAt} ms`);
-    directory.stop();
   });
 });
 
@@ -260,14 +256,8 @@ describe("closing an auction", async () => {
       await startHost(await connectTo(server, `w-${h}`), [testPeer(`prompt-${h}`, "prompt", async () => ({}))], { bidWindowMs: window });
     }
     // The auctioneer is whichever host pulls the need; every host uses the long window.
-    const { Directory } = await import("../peers/presence.ts");
-    const { openPresenceBucket } = await import("../peers/buckets.ts");
-    const { createLogger } = await import("../observability/logger.ts");
-    const ttl = TEST_HEARTBEAT_MS * 3;
-    const directory = new Directory(await openPresenceBucket(nc, ttl), ttl, createLogger({ role: "test", level: "silent" }));
-    await directory.start();
+    const directory = await watchDirectory(nc);
     await eventually("all three peers to be live", async () => (directory.capable("prompt").length === 3 ? true : undefined));
-    directory.stop();
 
     await openNeed(writer, "prompt-1", "prompt-1-n", "prompt");
     const facts = await caseFactsWhen(client, "prompt-1", (fs) => needFacts(fs, "need.claimed", "prompt-1-n").length === 1);

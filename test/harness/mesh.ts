@@ -6,6 +6,8 @@ import { createLogger } from "../../observability/logger.ts";
 import { createRegistry } from "../../observability/metrics-server.ts";
 import { capability, definePeer, type PeerDefinition, type StepContext, type StepResult } from "../../peers/define-peer.ts";
 import { PeerHost, type PeerHostOptions } from "../../peers/host.ts";
+import { openPresenceBucket } from "../../peers/buckets.ts";
+import { Directory, PRESENCE_TTL_HEARTBEATS } from "../../peers/presence.ts";
 import { BlackboardClient } from "../../blackboard/client.ts";
 import type { NatsServerProcess } from "../../core/nats-server.ts";
 import { TEST_SOURCE } from "./facts.ts";
@@ -116,4 +118,13 @@ export async function startMesh(options: { name?: string; monitor?: boolean } = 
   const nc = await connectTo(server, options.name ?? "test");
   await startReplica(nc);
   return { server, nc, client: new BlackboardClient(nc), writer: await testWriter(nc) };
+}
+
+/** A presence directory watched from `nc` with test timings, as every process keeps one; stopped after the suite. */
+export async function watchDirectory(nc: NatsConnection): Promise<Directory> {
+  const ttl = TEST_HEARTBEAT_MS * PRESENCE_TTL_HEARTBEATS;
+  const directory = new Directory(await openPresenceBucket(nc, ttl), ttl, createLogger({ role: "test", level: "silent" }));
+  await directory.start();
+  after(() => directory.stop());
+  return directory;
 }
