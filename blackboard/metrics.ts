@@ -3,6 +3,15 @@ import { counter, gauge, histogram } from "../observability/metric-helpers.ts";
 import { CaseStatus } from "./projection-state.ts";
 import type { ProjectionStore } from "./projection-store.ts";
 
+/** Facts refused for breaking their contract; counted by the writer and by every replica. */
+export function contractViolations(registry: Registry) {
+  return counter(registry, {
+    name: "casemesh_contract_violations_total",
+    help: "Facts refused because they broke their contract, by kind and where they were caught.",
+    labelNames: ["kind", "stage"] as const,
+  });
+}
+
 /** The metrics of a blackboard replica. Label sets are bounded by contract enums. */
 export function blackboardMetrics(registry: Registry, store: () => ProjectionStore | undefined) {
   return {
@@ -16,11 +25,7 @@ export function blackboardMetrics(registry: Registry, store: () => ProjectionSto
       help: "Log messages dead-lettered instead of projected, by reason (not_json, contract, subject_mismatch).",
       labelNames: ["reason"] as const,
     }),
-    violations: counter(registry, {
-      name: "casemesh_contract_violations_total",
-      help: "Facts refused because they broke their contract, by kind and where they were caught.",
-      labelNames: ["kind", "stage"] as const,
-    }),
+    violations: contractViolations(registry),
     conflicts: counter(registry, {
       name: "casemesh_blackboard_conflicts_total",
       help: "Optimistic appends rejected because the case had moved on.",

@@ -3,6 +3,7 @@ import type { Registry } from "prom-client";
 import { systemClock, type Clock } from "../core/clock.ts";
 import {
   CasemeshError,
+  ConfigError,
   ConflictError,
   ContractViolationError,
   TimeoutError,
@@ -14,6 +15,7 @@ import { counter, histogram } from "../observability/metric-helpers.ts";
 import type { FactSource } from "./contract-envelope.ts";
 import { FACT_KINDS, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
 import { MAX_FACT_BYTES, inspectFact, type Fact, type FactOf } from "./contracts.ts";
+import { contractViolations } from "./metrics.ts";
 import { ensureStreams, streamSettings, type StreamSettings } from "./streams.ts";
 import { EXPECT_CASE_SEQ_HEADER, FACTS_STREAM, TRACEPARENT_HEADER, factSubject } from "./subjects.ts";
 
@@ -178,7 +180,7 @@ export class FactWriter {
       throw new TooLargeError(`fact ${fact.kind} is ${body.byteLength} bytes; the limit is ${MAX_FACT_BYTES}`);
     }
     if (options.expectedCaseSeq !== undefined && this.#verdicts === undefined) {
-      throw new CasemeshError("CONFIG_INVALID", "expectedCaseSeq needs a writer created with `verdicts`");
+      throw new ConfigError("expectedCaseSeq needs a writer created with `verdicts`");
     }
     const msgId = options.msgId ?? fact.id;
     const hdrs = natsHeaders();
@@ -290,11 +292,7 @@ function writerMetrics(registry: Registry) {
       help: "Facts appended to the log by this process, by kind and outcome (stored, duplicate, failed).",
       labelNames: ["kind", "outcome"] as const,
     }),
-    violations: counter(registry, {
-      name: "casemesh_contract_violations_total",
-      help: "Facts refused because they broke their contract, by kind and where they were caught.",
-      labelNames: ["kind", "stage"] as const,
-    }),
+    violations: contractViolations(registry),
     retries: counter(registry, {
       name: "casemesh_fact_append_retries_total",
       help: "Publish attempts repeated because NATS did not acknowledge in time.",
