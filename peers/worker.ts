@@ -1,5 +1,6 @@
 import type { Subscription } from "nats";
 import type { Logger } from "pino";
+import type { FactData } from "../blackboard/contract-kinds.ts";
 import type { FactDraft } from "../blackboard/writer.ts";
 import { asCasemeshError } from "../core/errors.ts";
 import type { ClaimEntry, ClaimRecord } from "./claims.ts";
@@ -139,7 +140,7 @@ export class PeerWorker {
           renewing = undefined;
         });
     }, Math.max(50, Math.floor(this.#ctx.leaseMs / 3)));
-    const done = this.#run(award, spec, () => current, abort.signal, log)
+    const done = this.#run(award, spec, abort.signal, log)
       .then(async (settle) => {
         clearInterval(renew);
         await renewing;
@@ -180,7 +181,6 @@ export class PeerWorker {
   async #run(
     award: Award,
     spec: CapabilitySpec,
-    claim: () => ClaimEntry,
     signal: AbortSignal,
     log: Logger,
   ): Promise<ClaimRecord["state"] | undefined> {
@@ -204,8 +204,26 @@ export class PeerWorker {
       requires: opened.requires,
     };
     const source = { peer: this.#peer.id, capability: award.capability, version: this.#peer.version };
-    // The needs this step opens carry what it knows of the case, so their auctions need not read it.
-    const routingFor = (capability: string) => ({ tier: caseView.case.tier, previousHandler: customer?.handlers[capability] ?? null });
+    // The needs this step opens (its handoff) carry what it knows of the case, so their auctions need not read it.
+    const openNeed = (
+      needId: string,
+      capability: string,
+      input: FactData<"need.opened">["input"],
+      requires: string[],
+      fallback: string | null,
+    ): FactDraft<"need.opened"> => ({
+      ...base,
+      kind: "need.opened",
+      data: {
+        needId,
+        capability,
+        input,
+        requires,
+        attempt: 1,
+        fallback,
+        routing: { tier: caseView.case.tier, previousHandler: customer?.handlers[capability] ?? null },
+      },
+    });
     const base = { caseId: award.caseId, needId: award.needId, causedBy: needFact.id, traceparent: needFact.traceparent, source };
 
     let result: StepResult | undefined;
@@ -255,7 +273,8 @@ export class PeerWorker {
         }
       }
     }
-    if (signal.aborted || claim().record.holder !== this.#peer.id) return undefined;
+    // A lost lease aborts the signal: then another peer owns the need, and this run writes nothing.
+    if (signal.aborted) return undefined;
 
     if (result !== undefined) {
       const drafts: FactDraft[] = [];
@@ -266,19 +285,7 @@ export class PeerWorker {
       });
       (result.needs ?? []).forEach((n, i) => {
         const needId = childNeedId(award.needId, i);
-        drafts.push({
-          ...base,
-          kind: "need.opened",
-          data: {
-            needId,
-            capability: n.capability,
-            input: n.input ?? {},
-            requires: n.requires ?? [],
-            attempt: 1,
-            fallback: n.fallback ?? null,
-            routing: routingFor(n.capability),
-          },
-        });
+        drafts.push(openNeed(needId, n.capability, n.input ?? {}, n.requires ?? [], n.fallback ?? null));
         msgIds.push(`${needId}.opened`);
       });
       drafts.push({ ...base, kind: "need.done", data: { needId: award.needId, capability: award.capability, peer: this.#peer.id, attempt: award.attempt } });
@@ -294,19 +301,8 @@ export class PeerWorker {
     ];
     const msgIds = [`${award.needId}.failed`];
     if (fallback !== null && fallbackNeedId !== null) {
-      drafts.push({
-        ...base,
-        kind: "need.opened",
-        data: {
-          needId: fallbackNeedId,
-          capability: fallback,
-          input: { failedNeedId: award.needId, failedCapability: award.capability, reason: failure.slice(0, 500) },
-          requires: [],
-          attempt: 1,
-          fallback: null,
-          routing: routingFor(fallback),
-        },
-      });
+      const input = { failedNeedId: award.needId, failedCapability: award.capability, reason: failure.slice(0, 500) };
+      drafts.push(openNeed(fallbackNeedId, fallback, input, [], null));
       msgIds.push(`${fallbackNeedId}.opened`);
     }
     await writer.appendAll(drafts, { msgIds });
