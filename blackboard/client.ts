@@ -34,6 +34,11 @@ export class BlackboardClient implements VerdictSource {
     return this.query("customer.byAddress", req);
   }
 
+  /** Where the customer message a channel sent under `clientMessageId` landed. */
+  findMessageByClientId(req: QueryRequest<"message.byClientId">): Promise<QueryResult<"message.byClientId">> {
+    return this.query("message.byClientId", req);
+  }
+
   listCasesByStatus(req: QueryRequest<"cases.byStatus">): Promise<QueryResult<"cases.byStatus">> {
     return this.query("cases.byStatus", req);
   }
@@ -69,12 +74,17 @@ export class BlackboardClient implements VerdictSource {
     return out;
   }
 
-  /** Sends one query and parses its reply. */
-  async query<O extends QueryOp>(op: O, req: QueryRequest<O>): Promise<QueryResult<O>> {
+  /** The first replica's status within `timeoutMs`: does the blackboard answer at all? */
+  ping(timeoutMs: number): Promise<QueryResult<"status">> {
+    return this.query("status", {}, timeoutMs);
+  }
+
+  /** Sends one query and parses its reply; waits the query's own `waitMs` plus a margin unless `timeoutMs` is given. */
+  async query<O extends QueryOp>(op: O, req: QueryRequest<O>, timeoutMs?: number): Promise<QueryResult<O>> {
     const waitMs = (req as { waitMs?: number }).waitMs ?? DEFAULT_MIN_SEQ_WAIT_MS;
     let raw: string;
     try {
-      const reply = await this.nc.request(querySubject(op), JSON.stringify(req), { timeout: waitMs + REQUEST_MARGIN_MS });
+      const reply = await this.nc.request(querySubject(op), JSON.stringify(req), { timeout: timeoutMs ?? waitMs + REQUEST_MARGIN_MS });
       raw = reply.string();
     } catch (err) {
       const text = String(err);

@@ -31,6 +31,7 @@ export { ensureStreams, streamConfigs } from "./streams.ts";
 export type { StreamSettings } from "./streams.ts";
 export {
   FACTS_STREAM,
+  EXPECT_CASE_SEQ_HEADER,
   DEADLETTER_STREAM,
   QUERY_QUEUE_GROUP,
   factSubject,
@@ -41,4 +42,4 @@ export {
 export { normalizeAddress } from "./projection-keys.ts";
 export { QUERY_OPS, DEFAULT_MIN_SEQ_WAIT_MS, MAX_MIN_SEQ_WAIT_MS } from "./query-protocol.ts";
 export type { QueryOp, QueryRequest, QueryResult } from "./query-protocol.ts";
-export { CaseStatus, CaseState, CustomerMemory, OpenNeed, PendingTimer, DeadLetter, StoredFact } from "./projection-state.ts";
+export { CaseStatus, CaseState, ClientMessageEntry, CustomerMemory, OpenNeed, PendingTimer, DeadLetter, StoredFact } from "./projection-state.ts";

@@ -14,6 +14,8 @@ export const keys = {
   caseRange: (caseId: string) => ({ gte: `c!${caseId}!`, lt: `c!${caseId}!~` }),
   customer: (customerId: string) => `u!${customerId}`,
   address: (channel: string, address: string) => `a!${channel}!${address}`,
+  /** A channel's own id of a customer message: what makes a retried Send idempotent. */
+  clientMessage: (channel: string, clientMessageId: string) => `mi!${channel}!${clientMessageId}`,
   statusIndex: (status: string, caseId: string) => `s!${status}!${caseId}`,
   statusRange: (status: string) => ({ gt: `s!${status}!`, lt: `s!${status}!~` }),
   need: (needId: string) => `n!${needId}`,

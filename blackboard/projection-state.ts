@@ -63,6 +63,15 @@ export type CustomerMemory = z.infer<typeof CustomerMemory>;
 /** Address index entry. */
 export const AddressEntry = z.strictObject({ customerId: CustomerId, verified: z.boolean() });
 
+/** Where a customer message with a given client message id landed (the first one wins). */
+export const ClientMessageEntry = z.strictObject({
+  caseId: CaseId,
+  customerId: CustomerId.nullable(),
+  seq: z.number().int().positive(),
+  factId: FactId,
+});
+export type ClientMessageEntry = z.infer<typeof ClientMessageEntry>;
+
 /** A need that is neither done nor failed. */
 export const OpenNeed = z.strictObject({
   needId: WorkId,

@@ -5,6 +5,7 @@ import { CasemeshError } from "../core/errors.ts";
 import { keys } from "./projection-keys.ts";
 import {
   AddressEntry,
+  ClientMessageEntry,
   CaseState,
   Conflict,
   CustomerMemory,
@@ -116,6 +117,10 @@ export class ProjectionStore {
 
   async address(channel: string, normalizedAddress: string): Promise<z.infer<typeof AddressEntry> | undefined> {
     return this.#read(keys.address(channel, normalizedAddress), AddressEntry);
+  }
+
+  async clientMessage(channel: string, clientMessageId: string): Promise<ClientMessageEntry | undefined> {
+    return this.#read(keys.clientMessage(channel, clientMessageId), ClientMessageEntry);
   }
 
   async need(needId: string): Promise<OpenNeed | undefined> {

@@ -139,9 +139,14 @@ async function applyFact(store: ProjectionStore, before: CaseState | undefined, 
       useChannel(fact.data.channel);
       await loadCustomer(fact.data.customerId);
       break;
-    case "message.received":
+    case "message.received": {
       useChannel(fact.data.channel);
+      const key = keys.clientMessage(fact.data.channel, fact.data.clientMessageId);
+      if ((await store.clientMessage(fact.data.channel, fact.data.clientMessageId)) === undefined) {
+        ops.push({ type: "put", key, value: { caseId: fact.caseId, customerId: state.customerId, seq, factId: fact.id } });
+      }
       break;
+    }
     case "customer.linked": {
       const address = normalizeAddress(fact.data.channel, fact.data.address);
       ops.push({ type: "put", key: keys.address(fact.data.channel, address), value: { customerId: fact.data.customerId, verified: fact.data.verified } });

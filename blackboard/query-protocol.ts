@@ -4,6 +4,7 @@ import { Channel } from "./contract-kinds.ts";
 import {
   CaseState,
   CaseStatus,
+  ClientMessageEntry,
   CustomerMemory,
   DeadLetter,
   OpenNeed,
@@ -41,6 +42,10 @@ export const QUERY_OPS = {
   "customer.byAddress": {
     request: z.strictObject({ channel: Channel, address: z.string().min(1).max(320), minSeq: MinSeq, waitMs: Wait }),
     result: z.strictObject({ customerId: CustomerId, verified: z.boolean(), customer: CustomerMemory.nullable() }),
+  },
+  "message.byClientId": {
+    request: z.strictObject({ channel: Channel, clientMessageId: z.string().min(1).max(128), minSeq: MinSeq, waitMs: Wait }),
+    result: ClientMessageEntry,
   },
   "cases.byStatus": {
     request: z.strictObject({ status: CaseStatus, limit: Limit, after: CaseId.optional(), minSeq: MinSeq, waitMs: Wait }),

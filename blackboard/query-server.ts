@@ -63,6 +63,12 @@ export class QueryServer {
         if (entry === undefined) throw new NotFoundError(`no customer with ${r.channel} address on record`);
         return { ...entry, customer: (await this.store.customer(entry.customerId)) ?? null };
       },
+      "message.byClientId": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const entry = await this.store.clientMessage(r.channel, r.clientMessageId);
+        if (entry === undefined) throw new NotFoundError(`no ${r.channel} message with that client message id`);
+        return entry;
+      },
       "cases.byStatus": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
         const cases = await this.store.casesByStatus(r.status, r.limit, r.after);

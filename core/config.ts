@@ -15,6 +15,14 @@ export const DEFAULT_LEASE_MS = 5_000;
 export const DEFAULT_HEARTBEAT_MS = 1_000;
 /** How long a draining peer process lets its steps finish. */
 export const DEFAULT_DRAIN_GRACE_MS = 10_000;
+/** Where the gateway listens for gRPC unless CASEMESH_GATEWAY_ADDRESS says otherwise. */
+export const DEFAULT_GATEWAY_ADDRESS = "127.0.0.1:50051";
+/** The gateway's /metrics port. 0 picks a free one. */
+export const DEFAULT_GATEWAY_METRICS_PORT = 9465;
+/** Unary requests (and session messages) one gateway works on at once; past it, RESOURCE_EXHAUSTED. */
+export const DEFAULT_GATEWAY_MAX_IN_FLIGHT = 256;
+/** Open streams (watches, sessions, desk sign-ins) one gateway holds at once. */
+export const DEFAULT_GATEWAY_MAX_STREAMS = 1_024;
 /** JetStream's deduplication window for `Nats-Msg-Id`. */
 export const DEFAULT_DEDUP_WINDOW_MS = 2 * 60_000;
 
@@ -32,6 +40,14 @@ const millis = (name: string, min: number, fallback: number) =>
     .regex(/^\d+$/, `${name} must be a number of milliseconds`)
     .transform(Number)
     .refine((n) => n >= min, `${name} must be at least ${min}`)
+    .default(fallback);
+
+const count = (name: string, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= 1, `${name} must be at least 1`)
     .default(fallback);
 
 const id = (name: string) =>
@@ -67,6 +83,19 @@ const EnvSchema = z.object({
   CASEMESH_DRAIN_GRACE_MS: millis("CASEMESH_DRAIN_GRACE_MS", 0, DEFAULT_DRAIN_GRACE_MS),
   CASEMESH_PEER_METRICS_PORT: port("CASEMESH_PEER_METRICS_PORT", 0),
   CASEMESH_HOST_ID: id("CASEMESH_HOST_ID"),
+  CASEMESH_GATEWAY_ADDRESS: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, "CASEMESH_GATEWAY_ADDRESS must be host:port, e.g. 127.0.0.1:50051")
+    .default(DEFAULT_GATEWAY_ADDRESS),
+  CASEMESH_GATEWAY_METRICS_PORT: port("CASEMESH_GATEWAY_METRICS_PORT", DEFAULT_GATEWAY_METRICS_PORT),
+  CASEMESH_GATEWAY_ID: id("CASEMESH_GATEWAY_ID"),
+  CASEMESH_GATEWAY_CREDENTIALS: z.string().min(1).optional(),
+  CASEMESH_GATEWAY_CREDENTIALS_FILE: z.string().min(1).optional(),
+  CASEMESH_GATEWAY_TLS_CERT_FILE: z.string().min(1).optional(),
+  CASEMESH_GATEWAY_TLS_KEY_FILE: z.string().min(1).optional(),
+  CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
+  CASEMESH_GATEWAY_MAX_IN_FLIGHT: count("CASEMESH_GATEWAY_MAX_IN_FLIGHT", DEFAULT_GATEWAY_MAX_IN_FLIGHT),
+  CASEMESH_GATEWAY_MAX_STREAMS: count("CASEMESH_GATEWAY_MAX_STREAMS", DEFAULT_GATEWAY_MAX_STREAMS),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -95,6 +124,21 @@ export interface Config {
     metricsPort: number;
     replicaId: string;
   };
+  gateway: GatewayConfig;
+}
+
+/** The gateway's part of the configuration. */
+export interface GatewayConfig {
+  /** host:port to listen on. @default DEFAULT_GATEWAY_ADDRESS */
+  address: string;
+  metricsPort: number;
+  gatewayId: string;
+  /** Where the credential hashes come from: inline JSON or a file (exactly one must be set to serve). */
+  credentials: { json: string } | { file: string } | undefined;
+  /** TLS when set; `clientCaFile` turns on mutual TLS (clients must present a certificate it signed). */
+  tls: { certFile: string; keyFile: string; clientCaFile: string | undefined } | undefined;
+  maxInFlight: number;
+  maxStreams: number;
 }
 
 /**
@@ -122,6 +166,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `invalid configuration: CASEMESH_LEASE_MS (${e.CASEMESH_LEASE_MS}) must be at least twice CASEMESH_HEARTBEAT_MS (${e.CASEMESH_HEARTBEAT_MS}), or live claims would expire between renewals`,
     );
   }
+  if (e.CASEMESH_GATEWAY_CREDENTIALS !== undefined && e.CASEMESH_GATEWAY_CREDENTIALS_FILE !== undefined) {
+    throw new ConfigError("invalid configuration: set CASEMESH_GATEWAY_CREDENTIALS or CASEMESH_GATEWAY_CREDENTIALS_FILE, not both");
+  }
+  if ((e.CASEMESH_GATEWAY_TLS_CERT_FILE === undefined) !== (e.CASEMESH_GATEWAY_TLS_KEY_FILE === undefined)) {
+    throw new ConfigError("invalid configuration: CASEMESH_GATEWAY_TLS_CERT_FILE and CASEMESH_GATEWAY_TLS_KEY_FILE must be set together");
+  }
+  if (e.CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE !== undefined && e.CASEMESH_GATEWAY_TLS_CERT_FILE === undefined) {
+    throw new ConfigError("invalid configuration: CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE (mutual TLS) needs CASEMESH_GATEWAY_TLS_CERT_FILE and CASEMESH_GATEWAY_TLS_KEY_FILE");
+  }
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40);
   return {
     natsUrl: e.NATS_URL,
@@ -142,6 +195,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dir: resolve(e.CASEMESH_BLACKBOARD_DIR ?? `${dataDir}/blackboard`),
       metricsPort: e.CASEMESH_BLACKBOARD_METRICS_PORT,
       replicaId: e.CASEMESH_REPLICA_ID ?? `${host}-${process.pid}`,
+    },
+    gateway: {
+      address: e.CASEMESH_GATEWAY_ADDRESS,
+      metricsPort: e.CASEMESH_GATEWAY_METRICS_PORT,
+      gatewayId: e.CASEMESH_GATEWAY_ID ?? `${host}-${process.pid}`,
+      credentials:
+        e.CASEMESH_GATEWAY_CREDENTIALS !== undefined
+          ? { json: e.CASEMESH_GATEWAY_CREDENTIALS }
+          : e.CASEMESH_GATEWAY_CREDENTIALS_FILE !== undefined
+            ? { file: resolve(e.CASEMESH_GATEWAY_CREDENTIALS_FILE) }
+            : undefined,
+      tls:
+        e.CASEMESH_GATEWAY_TLS_CERT_FILE !== undefined && e.CASEMESH_GATEWAY_TLS_KEY_FILE !== undefined
+          ? {
+              certFile: resolve(e.CASEMESH_GATEWAY_TLS_CERT_FILE),
+              keyFile: resolve(e.CASEMESH_GATEWAY_TLS_KEY_FILE),
+              clientCaFile: e.CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE === undefined ? undefined : resolve(e.CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE),
+            }
+          : undefined,
+      maxInFlight: e.CASEMESH_GATEWAY_MAX_IN_FLIGHT,
+      maxStreams: e.CASEMESH_GATEWAY_MAX_STREAMS,
     },
   };
 }

@@ -17,6 +17,9 @@ export type ErrorCode =
   | "TIMEOUT"
   | "TOO_LARGE"
   | "BAD_REQUEST"
+  | "UNAUTHENTICATED"
+  | "PERMISSION_DENIED"
+  | "OVERLOADED"
   | "INTERNAL";
 
 export interface CasemeshErrorOptions {
@@ -116,6 +119,27 @@ export class TimeoutError extends CasemeshError {
 export class BadRequestError extends CasemeshError {
   constructor(message: string, options: CasemeshErrorOptions = {}) {
     super("BAD_REQUEST", message, options);
+  }
+}
+
+/** The caller did not prove who it is: no credential, or an unknown one. */
+export class UnauthenticatedError extends CasemeshError {
+  constructor(message: string, options: CasemeshErrorOptions = {}) {
+    super("UNAUTHENTICATED", message, options);
+  }
+}
+
+/** The caller is known but may not do this (a voice credential posting as email). */
+export class PermissionDeniedError extends CasemeshError {
+  constructor(message: string, options: CasemeshErrorOptions = {}) {
+    super("PERMISSION_DENIED", message, options);
+  }
+}
+
+/** Too much work in flight; the caller should back off and retry. */
+export class OverloadedError extends CasemeshError {
+  constructor(message: string, options: CasemeshErrorOptions = {}) {
+    super("OVERLOADED", message, { retryable: true, ...options });
   }
 }
 

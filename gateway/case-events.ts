@@ -1,0 +1,90 @@
+import type { JsMsg, NatsConnection } from "nats";
+import { EXPECT_CASE_SEQ_HEADER, FACTS_STREAM, inspectFact, type BlackboardClient, type Channel, type Fact } from "../blackboard/index.ts";
+import type { CaseEvent } from "./generated/casemesh/v1/CaseEvent.ts";
+import { protoChannel } from "./requests.ts";
+
+/**
+ * A case's customer-facing events, read straight from the fact log with an
+ * ordered consumer that starts after a given sequence. No gateway keeps any
+ * state about a watcher: a client that reconnects anywhere with the last
+ * sequence it received gets every later event once, in log order.
+ */
+
+/** The fact kinds a customer-facing stream carries. */
+export const CUSTOMER_FACING_KINDS: ReadonlySet<string> = new Set(["case.opened", "message.received", "reply.drafted", "case.resolved"]);
+
+/** A fact as a customer-facing event, or undefined for facts that are not. */
+export function toCaseEvent(seq: number, fact: Fact): CaseEvent | undefined {
+  const base = { seq: String(seq), case_id: fact.caseId, fact_id: fact.id, kind: fact.kind, at: fact.at };
+  const event = (channel: Channel | null, text: string): CaseEvent => ({ ...base, channel: protoChannel(channel), text });
+  switch (fact.kind) {
+    case "case.opened":
+      return event(fact.data.channel, "");
+    case "message.received":
+      return event(fact.data.channel, fact.data.text);
+    case "reply.drafted":
+      return event(fact.data.channel, fact.data.text);
+    case "case.resolved":
+      return event(null, fact.data.resolution);
+    default:
+      return undefined;
+  }
+}
+
+export interface WatchOptions {
+  nc: NatsConnection;
+  blackboard: BlackboardClient;
+  caseId: string;
+  afterSeq: number;
+  signal: AbortSignal;
+  /** Called for every customer-facing event, in log order; awaited (backpressure). */
+  onEvent: (event: CaseEvent, fact: Fact) => Promise<void> | void;
+}
+
+/** Streams a case's events until `signal` aborts. */
+export async function watchCase(options: WatchOptions): Promise<void> {
+  const { nc, caseId, signal } = options;
+  if (signal.aborted) return;
+  const consumer = await nc.jetstream().consumers.get(FACTS_STREAM, {
+    filterSubjects: `casemesh.fact.${caseId}.>`,
+    opt_start_seq: options.afterSeq + 1,
+  });
+  const messages = await consumer.consume({ max_messages: 256 });
+  const stop = () => messages.stop();
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    for await (const m of messages) {
+      if (signal.aborted) break;
+      if (m.seq <= options.afterSeq) continue;
+      const fact = await projectedFact(m, options.blackboard);
+      if (fact === undefined) continue;
+      const event = toCaseEvent(m.seq, fact);
+      if (event !== undefined) await options.onEvent(event, fact);
+    }
+  } finally {
+    signal.removeEventListener("abort", stop);
+    messages.stop();
+  }
+}
+
+/**
+ * The fact in a log message, if the blackboard projected it: a message that
+ * breaks its contract is dead-lettered, and an optimistic append that lost is
+ * never projected, so neither is shown to a customer.
+ */
+async function projectedFact(m: JsMsg, blackboard: BlackboardClient): Promise<Fact | undefined> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(m.data));
+  } catch {
+    return undefined;
+  }
+  const checked = inspectFact(value);
+  if (!checked.ok) return undefined;
+  const expected = m.headers?.get(EXPECT_CASE_SEQ_HEADER);
+  if (expected !== undefined && expected !== "") {
+    const verdict = await blackboard.factVerdict(m.seq);
+    if (verdict.status !== "projected") return undefined;
+  }
+  return checked.fact;
+}

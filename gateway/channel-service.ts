@@ -1,0 +1,174 @@
+import type { ServerDuplexStream, ServerWritableStream } from "@grpc/grpc-js";
+import type { NatsConnection } from "nats";
+import type { BlackboardClient, Channel } from "../blackboard/index.ts";
+import { BadRequestError } from "../core/errors.ts";
+import { watchCase } from "./case-events.ts";
+import { requireChannel } from "./credentials.ts";
+import type { ChannelServiceHandlers } from "./generated/casemesh/v1/ChannelService.ts";
+import type { SendResponse } from "./generated/casemesh/v1/SendResponse.ts";
+import type { SessionEvent } from "./generated/casemesh/v1/SessionEvent.ts";
+import type { Intake, InboundMessage } from "./intake.ts";
+import { GetTimelineRequest, LinkAddressRequest, SendRequest, SessionStep, WatchCaseRequest, parseRequest } from "./requests.ts";
+import type { CallScope, RpcGuard } from "./rpc.ts";
+import { readTimeline } from "./timeline.ts";
+
+/** What the channel service works with. */
+export interface ChannelServiceDeps {
+  nc: NatsConnection;
+  blackboard: BlackboardClient;
+  intake: Intake;
+  guard: RpcGuard;
+}
+
+/** The ChannelService handlers: Send, Session, WatchCase, GetTimeline, LinkAddress. */
+export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers {
+  const { guard, intake, blackboard, nc } = deps;
+
+  const accept = async (msg: InboundMessage, scope: CallScope): Promise<SendResponse> => {
+    const accepted = await intake.accept(msg, scope.checkDeadline);
+    return { case_id: accepted.caseId, customer_id: accepted.customerId, accepted: true, seq: String(accepted.seq), duplicate: accepted.duplicate };
+  };
+
+  return {
+    Send: guard.unary("Send", async (raw, scope) => {
+      const req = parseRequest(SendRequest, raw, "SendRequest");
+      scope.setChannel(req.channel);
+      requireChannel(scope.principal, req.channel);
+      return accept(inbound(req.channel, req.address, req), scope);
+    }),
+
+    GetTimeline: guard.unary("GetTimeline", async (raw, scope) => {
+      const req = parseRequest(GetTimelineRequest, raw, "GetTimelineRequest");
+      scope.checkDeadline();
+      return readTimeline(blackboard, req.case_id);
+    }),
+
+    LinkAddress: guard.unary("LinkAddress", async (raw, scope) => {
+      const req = parseRequest(LinkAddressRequest, raw, "LinkAddressRequest");
+      scope.setChannel(req.channel);
+      requireChannel(scope.principal, req.channel);
+      const linked = await intake.link({ channel: req.known_channel, address: req.known_address }, req.channel, req.address, req.verified, scope.checkDeadline);
+      return { customer_id: linked.customerId, linked: linked.linked };
+    }),
+
+    WatchCase: guard.serverStream("WatchCase", async (raw, scope, call) => {
+      const req = parseRequest(WatchCaseRequest, raw, "WatchCaseRequest");
+      await blackboard.getCaseBrief({ caseId: req.case_id });
+      const out = streamWriter(call);
+      await watchCase({
+        nc,
+        blackboard,
+        caseId: req.case_id,
+        afterSeq: req.after_seq,
+        signal: scope.signal,
+        onEvent: async (event) => {
+          await out(event);
+          guard.sent("WatchCase");
+        },
+      });
+    }),
+
+    Session: guard.bidi("Session", (call, scope) => runSession(deps, call, scope, accept)),
+  };
+}
+
+/**
+ * A live session: the first request opens it for one address on one
+ * channel; each later request is a customer message, answered with
+ * `accepted`. Replies drafted for the session's channel, and the case's
+ * resolution, are streamed back as they are written. The session ends when
+ * the client closes its side.
+ */
+async function runSession(
+  deps: ChannelServiceDeps,
+  call: ServerDuplexStream<unknown, SessionEvent>,
+  scope: CallScope,
+  accept: (msg: InboundMessage, scope: CallScope) => Promise<SendResponse>,
+): Promise<void> {
+  const out = streamWriter(call);
+  let session: { channel: Channel; address: string; caseId: string | undefined; afterSeq: number } | undefined;
+  let watch: AbortController | undefined;
+  const follow = (caseId: string, afterSeq: number) => {
+    watch?.abort();
+    const controller = new AbortController();
+    watch = controller;
+    scope.signal.addEventListener("abort", () => controller.abort(), { once: true });
+    const channel = session?.channel;
+    void watchCase({
+      nc: deps.nc,
+      blackboard: deps.blackboard,
+      caseId,
+      afterSeq,
+      signal: controller.signal,
+      onEvent: async (event, fact) => {
+        const forSession = (fact.kind === "reply.drafted" && fact.data.channel === channel) || fact.kind === "case.resolved";
+        if (!forSession) return;
+        await out({ event });
+        deps.guard.sent("Session");
+      },
+    }).catch((err: unknown) => scope.log.warn({ err: String(err) }, "session watch ended"));
+  };
+  try {
+    // Iterating a stream destroys it when the loop ends, which would drop the
+    // final status; the session ends the call itself.
+    for await (const raw of call.iterator({ destroyOnReturn: false }) as AsyncIterable<unknown>) {
+      const step = parseRequest(SessionStep, raw, "SessionRequest");
+      if (step.kind === "open") {
+        if (session !== undefined) throw new BadRequestError("open: the session is already open");
+        const { channel, address, after_seq } = step.open;
+        scope.setChannel(channel);
+        requireChannel(scope.principal, channel);
+        const customer = await deps.intake.findCustomer(channel, address);
+        session = { channel, address, caseId: customer.openCaseId, afterSeq: after_seq };
+        await out({ opened: { customer_id: customer.customerId, case_id: customer.openCaseId ?? "" } });
+        if (customer.openCaseId !== undefined) follow(customer.openCaseId, after_seq);
+        continue;
+      }
+      if (session === undefined) throw new BadRequestError("message: send open first");
+      const permit = deps.guard.acquire();
+      try {
+        const accepted = await accept(inbound(session.channel, session.address, step.message), scope);
+        await out({ accepted });
+        const caseId = accepted.case_id;
+        if (caseId !== undefined && caseId !== session.caseId) {
+          session.caseId = caseId;
+          follow(caseId, 0);
+        }
+      } finally {
+        permit.release();
+      }
+    }
+  } finally {
+    watch?.abort();
+  }
+}
+
+function inbound(
+  channel: Channel,
+  address: string,
+  m: { text: string; client_message_id: string; attachments: { name: string; content_type: string; size_bytes: number }[] },
+): InboundMessage {
+  return {
+    channel,
+    address,
+    text: m.text,
+    clientMessageId: m.client_message_id,
+    attachments: m.attachments.map((a) => ({ name: a.name, contentType: a.content_type, sizeBytes: a.size_bytes })),
+  };
+}
+
+/** Writes to a stream one message at a time, waiting for the client to drain when it falls behind. */
+function streamWriter<T>(call: ServerWritableStream<unknown, T> | ServerDuplexStream<unknown, T>): (message: T) => Promise<void> {
+  let tail = Promise.resolve();
+  return (message) => {
+    tail = tail.then(
+      () =>
+        new Promise<void>((resolve) => {
+          if (call.cancelled || call.destroyed) return resolve();
+          if (call.write(message)) resolve();
+          else call.once("drain", () => resolve());
+        }),
+    );
+    return tail;
+  };
+}

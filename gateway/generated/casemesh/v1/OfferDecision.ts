@@ -1,0 +1,12 @@
+// Original file: /work/main/proto/casemesh/v1/agent_desk.proto
+
+
+export interface OfferDecision {
+  'agent_id'?: (string);
+  'offer_id'?: (string);
+}
+
+export interface OfferDecision__Output {
+  'agent_id': (string);
+  'offer_id': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/casemesh/v1/agent_desk.proto
+
+
+export interface SignedIn {
+  'agent_id'?: (string);
+}
+
+export interface SignedIn__Output {
+  'agent_id': (string);
+}

@@ -1,0 +1,141 @@
+import { z } from "zod";
+import { CaseId, Channel, MAX_TEXT_CHARS } from "../blackboard/index.ts";
+import { ContractViolationError } from "../core/errors.ts";
+import type { GetTimelineRequest__Output } from "./generated/casemesh/v1/GetTimelineRequest.ts";
+import type { LinkAddressRequest__Output } from "./generated/casemesh/v1/LinkAddressRequest.ts";
+import type { SendRequest__Output } from "./generated/casemesh/v1/SendRequest.ts";
+import type { WatchCaseRequest__Output } from "./generated/casemesh/v1/WatchCaseRequest.ts";
+import { wireProblem } from "./proto.ts";
+
+/**
+ * Every gRPC request is parsed here, where it enters. The schemas read the
+ * objects proto-loader hands over (their input type is the generated
+ * `__Output` type, so a proto change that breaks one fails the type check)
+ * and produce the values the gateway works with. Field names in errors are
+ * the .proto's, as every client sees them.
+ */
+
+/** The most attachments one message may describe. */
+export const MAX_ATTACHMENTS = 20;
+/** The longest client message id, in characters. */
+export const MAX_CLIENT_MESSAGE_ID_CHARS = 128;
+/** The longest channel address, in characters. */
+export const MAX_ADDRESS_CHARS = 320;
+
+const PROTO_CHANNELS = { CHAT: "chat", VOICE: "voice", EMAIL: "email", SELF_SERVICE: "self_service" } as const;
+type ProtoChannelName = keyof typeof PROTO_CHANNELS;
+
+/** A proto Channel (by name) as the blackboard's channel; UNSPECIFIED and unknown numbers are refused. */
+const ProtoChannel = z
+  .union([z.string(), z.number()])
+  .refine((v): v is ProtoChannelName => typeof v === "string" && Object.hasOwn(PROTO_CHANNELS, v), {
+    message: `must be one of ${Object.keys(PROTO_CHANNELS).join(", ")}`,
+  })
+  .transform((v) => PROTO_CHANNELS[v as ProtoChannelName]);
+
+/** The proto name of a blackboard channel. */
+export function protoChannel(channel: Channel | null | undefined): ProtoChannelName | "CHANNEL_UNSPECIFIED" {
+  if (channel === null || channel === undefined) return "CHANNEL_UNSPECIFIED";
+  return (Object.keys(PROTO_CHANNELS) as ProtoChannelName[]).find((k) => PROTO_CHANNELS[k] === channel) ?? "CHANNEL_UNSPECIFIED";
+}
+
+// C0 controls other than tab, newline and carriage return; DEL and the C1 range.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Text a person wrote: non-empty, bounded, no control characters. */
+const Text = z
+  .string()
+  .min(1, { message: "is required (the customer's words)", abort: true })
+  .refine((v) => v.trim().length > 0, "must not be only whitespace")
+  .refine((v) => v.length <= MAX_TEXT_CHARS, `must be at most ${MAX_TEXT_CHARS} characters`)
+  .refine((v) => !CONTROL.test(v), "must not contain control characters");
+
+const Address = z
+  .string()
+  .min(1, { message: "is required (a phone number, email address or chat user id)", abort: true })
+  .refine((v) => v.length <= MAX_ADDRESS_CHARS, `must be at most ${MAX_ADDRESS_CHARS} characters`)
+  .refine((v) => v.trim().length > 0 && !CONTROL.test(v), "must be printable text");
+
+const ClientMessageId = z
+  .string()
+  .min(1, { message: "is required (the channel's own id of the message)", abort: true })
+  .refine((v) => v.length <= MAX_CLIENT_MESSAGE_ID_CHARS, `must be at most ${MAX_CLIENT_MESSAGE_ID_CHARS} characters`)
+  .refine((v) => /^[\x21-\x7E]+$/.test(v), "must be printable ASCII without spaces");
+
+/** A uint64 as proto-loader hands it over (a decimal string), as a safe integer. */
+const Uint64 = z
+  .string()
+  .regex(/^\d+$/, "must be a non-negative integer")
+  .transform(Number)
+  .refine((n) => Number.isSafeInteger(n), "is too large");
+
+const Attachment = z.object({
+  name: z.string().min(1, "is required").max(256, "must be at most 256 characters"),
+  content_type: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a media type such as image/png"),
+  size_bytes: Uint64,
+});
+
+export const SendRequest = z.object({
+  channel: ProtoChannel,
+  address: Address,
+  text: Text,
+  attachments: z.array(Attachment).max(MAX_ATTACHMENTS, `must list at most ${MAX_ATTACHMENTS} attachments`),
+  client_message_id: ClientMessageId,
+});
+export type SendRequest = z.infer<typeof SendRequest>;
+
+const SessionOpen = z.object({ channel: ProtoChannel, address: Address, after_seq: Uint64 });
+const SessionMessage = z.object({
+  text: Text,
+  attachments: SendRequest.shape.attachments,
+  client_message_id: ClientMessageId,
+});
+
+/** Parses a session request: exactly one of `open` and `message`. */
+export const SessionStep = z.discriminatedUnion(
+  "kind",
+  [z.object({ kind: z.literal("open"), open: SessionOpen }), z.object({ kind: z.literal("message"), message: SessionMessage })],
+  { error: "must set open or message" },
+);
+export type SessionStep = z.infer<typeof SessionStep>;
+
+export const WatchCaseRequest = z.object({ case_id: CaseId, after_seq: Uint64 });
+export const GetTimelineRequest = z.object({ case_id: CaseId });
+
+export const LinkAddressRequest = z.object({
+  known_channel: ProtoChannel,
+  known_address: Address,
+  channel: ProtoChannel,
+  address: Address,
+  verified: z.boolean(),
+});
+
+/** Compiles only when every object proto-loader can hand over is an input `S` reads. */
+type Reads<S extends z.ZodType, Generated> = Generated extends z.input<S> ? true : never;
+const proof: [
+  Reads<typeof SendRequest, SendRequest__Output>,
+  Reads<typeof WatchCaseRequest, WatchCaseRequest__Output>,
+  Reads<typeof GetTimelineRequest, GetTimelineRequest__Output>,
+  Reads<typeof LinkAddressRequest, LinkAddressRequest__Output>,
+] = [true, true, true, true];
+void proof;
+
+/**
+ * Parses `raw` with `schema`; throws a {@link ContractViolationError} naming
+ * the first bad field. A request whose bytes were already refused (not a
+ * message, not UTF-8) is reported as such.
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
+  const problem = wireProblem(raw);
+  if (problem !== undefined) {
+    const [path = "request", ...rest] = problem.split(": ");
+    throw new ContractViolationError(what, [{ path, message: rest.join(": ") }]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ContractViolationError(
+    what,
+    parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "request", message: i.message })),
+  );
+}

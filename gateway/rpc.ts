@@ -1,0 +1,197 @@
+import {
+  status,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+} from "@grpc/grpc-js";
+import type { EventEmitter } from "node:events";
+import type { Logger } from "pino";
+import type { Channel } from "../blackboard/index.ts";
+import { OverloadedError, TimeoutError, asCasemeshError } from "../core/errors.ts";
+import type { Authenticator, Principal } from "./credentials.ts";
+import { statusName, toGrpcStatus } from "./grpc-status.ts";
+import type { GatewayMetrics } from "./metrics.ts";
+
+/**
+ * Wraps every handler the same way: authenticate from metadata, bound the
+ * work in flight, honour the deadline and cancellation, map errors to gRPC
+ * statuses, log without request content, and count the call.
+ */
+
+/** What a handler gets besides its request. */
+export interface CallScope {
+  principal: Principal;
+  /** Aborted when the client cancels or the deadline passes. */
+  signal: AbortSignal;
+  log: Logger;
+  /** Names the call's channel for the metric labels once the request is parsed. */
+  setChannel(channel: Channel): void;
+  /** Throws a TimeoutError if the deadline has passed: call it before writing anything. */
+  checkDeadline(): void;
+}
+
+export interface RpcGuardOptions {
+  auth: Authenticator;
+  metrics: GatewayMetrics;
+  log: Logger;
+  maxInFlight: number;
+  maxStreams: number;
+}
+
+/** A unit of work a session message or unary call takes; released when it ends. */
+export interface Permit {
+  release(): void;
+}
+
+export class RpcGuard {
+  readonly #o: RpcGuardOptions;
+  #inFlight = 0;
+  #streams = 0;
+
+  constructor(options: RpcGuardOptions) {
+    this.#o = options;
+  }
+
+  /** Takes one in-flight slot or throws RESOURCE_EXHAUSTED. */
+  acquire(): Permit {
+    if (this.#inFlight >= this.#o.maxInFlight) {
+      throw new OverloadedError(`gateway busy: ${this.#o.maxInFlight} requests in flight; retry with backoff`);
+    }
+    this.#inFlight++;
+    this.#o.metrics.inFlight.set(this.#inFlight);
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#inFlight--;
+        this.#o.metrics.inFlight.set(this.#inFlight);
+      },
+    };
+  }
+
+  unary<Req, Res>(method: string, handler: (request: Req, scope: CallScope) => Promise<Res>) {
+    return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+      const started = performance.now();
+      const { scope, done, channel } = this.#scope(method, call);
+      const run = async () => {
+        const permit = this.acquire();
+        try {
+          scope.principal = this.#o.auth.authenticate(call.metadata);
+          scope.checkDeadline();
+          return await handler(call.request, scope);
+        } finally {
+          permit.release();
+        }
+      };
+      run().then(
+        (response) => {
+          this.#count(method, channel(), status.OK);
+          this.#o.metrics.latency.observe({ method }, (performance.now() - started) / 1000);
+          done();
+          callback(null, response);
+        },
+        (err: unknown) => {
+          const s = this.#fail(method, channel(), err, scope);
+          this.#o.metrics.latency.observe({ method }, (performance.now() - started) / 1000);
+          done();
+          callback(s);
+        },
+      );
+    };
+  }
+
+  serverStream<Req, Res>(method: string, handler: (request: Req, scope: CallScope, call: ServerWritableStream<Req, Res>) => Promise<void>) {
+    return (call: ServerWritableStream<Req, Res>): void => {
+      this.#stream(method, call, (scope) => handler(call.request, scope, call));
+    };
+  }
+
+  bidi<Req, Res>(method: string, handler: (call: ServerDuplexStream<Req, Res>, scope: CallScope) => Promise<void>) {
+    return (call: ServerDuplexStream<Req, Res>): void => {
+      this.#stream(method, call, (scope) => handler(call, scope));
+    };
+  }
+
+  /** Counts an event sent on a stream. */
+  sent(method: string): void {
+    this.#o.metrics.events.inc({ method });
+  }
+
+  #stream(
+    method: string,
+    call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
+    body: (scope: CallScope) => Promise<void>,
+  ): void {
+    const { scope, done, channel } = this.#scope(method, call);
+    const run = async () => {
+      scope.principal = this.#o.auth.authenticate(call.metadata);
+      scope.checkDeadline();
+      if (this.#streams >= this.#o.maxStreams) {
+        throw new OverloadedError(`gateway busy: ${this.#o.maxStreams} streams open; retry with backoff`);
+      }
+      this.#streams++;
+      this.#o.metrics.streams.inc({ method });
+      try {
+        await body(scope);
+      } finally {
+        this.#streams--;
+        this.#o.metrics.streams.dec({ method });
+      }
+    };
+    run().then(
+      () => {
+        this.#count(method, channel(), scope.signal.aborted ? status.CANCELLED : status.OK);
+        done();
+        if (!call.cancelled) call.end();
+      },
+      (err: unknown) => {
+        const s = this.#fail(method, channel(), err, scope);
+        done();
+        if (!call.cancelled) call.emit("error", s);
+      },
+    );
+  }
+
+  #scope(method: string, call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>) {
+    const controller = new AbortController();
+    const deadline = call.getDeadline();
+    const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
+    const timer = Number.isFinite(deadlineMs) ? setTimeout(() => controller.abort(new TimeoutError(`${method}: deadline exceeded`)), Math.max(0, deadlineMs - Date.now())) : undefined;
+    const onCancel = () => controller.abort(new TimeoutError(`${method}: cancelled by the client`));
+    const events: EventEmitter = call;
+    events.once("cancelled", onCancel);
+    let channel: string = "none";
+    const scope: CallScope = {
+      principal: { id: "anonymous", channels: new Set(), desk: false },
+      signal: controller.signal,
+      log: this.#o.log.child({ method }),
+      setChannel: (c) => {
+        channel = c;
+      },
+      checkDeadline: () => {
+        if (Number.isFinite(deadlineMs) && Date.now() >= deadlineMs) throw new TimeoutError(`${method}: deadline exceeded before any work was done`);
+        if (controller.signal.aborted) throw asCasemeshError(controller.signal.reason);
+      },
+    };
+    const done = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      events.removeListener("cancelled", onCancel);
+    };
+    return { scope, done, channel: () => channel };
+  }
+
+  #fail(method: string, channel: string, err: unknown, scope: CallScope) {
+    const s = toGrpcStatus(err);
+    this.#count(method, channel, s.code);
+    const fields = { code: statusName(s.code), credential: scope.principal.id, channel };
+    if (s.code === status.INTERNAL) scope.log.error({ ...fields, err: asCasemeshError(err).message }, "request failed");
+    else scope.log.debug({ ...fields, details: s.details }, "request refused");
+    return s;
+  }
+
+  #count(method: string, channel: string, code: status): void {
+    this.#o.metrics.requests.inc({ method, channel, code: statusName(code) });
+  }
+}

@@ -1,0 +1,126 @@
+import { readFileSync } from "node:fs";
+import { Server, ServerCredentials } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
+import { ReflectionService } from "@grpc/reflection";
+import { protoPath as healthProtoPath } from "grpc-health-check";
+import type { NatsConnection } from "nats";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import type { GatewayConfig } from "../core/config.ts";
+import { ConfigError } from "../core/errors.ts";
+import { channelService } from "./channel-service.ts";
+import { Authenticator, type CredentialEntry } from "./credentials.ts";
+import { agentDeskService } from "./desk-service.ts";
+import { GatewayHealth } from "./health.ts";
+import { Intake } from "./intake.ts";
+import { gatewayMetrics } from "./metrics.ts";
+import { loadApi } from "./proto.ts";
+import { RpcGuard } from "./rpc.ts";
+
+/** The largest request message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED from grpc-js. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+/** The most call metadata accepted, in bytes. */
+export const MAX_METADATA_BYTES = 8 * 1024;
+/** How long a stopping gateway lets calls finish before cutting them. */
+export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+export interface GatewayServerOptions {
+  nc: NatsConnection;
+  config: Pick<GatewayConfig, "address" | "tls" | "maxInFlight" | "maxStreams" | "gatewayId">;
+  credentials: readonly CredentialEntry[];
+  registry: Registry;
+  logger: Logger;
+  dedupWindowMs: number;
+  /** @default DEFAULT_HEALTH_INTERVAL_MS */
+  healthIntervalMs?: number;
+}
+
+/**
+ * One gateway: the channel and agent desk services, health and reflection,
+ * on one gRPC server. It holds no case state; any number can serve the same
+ * cases side by side.
+ */
+export class GatewayServer {
+  readonly #server: Server;
+  readonly health: GatewayHealth;
+  /** host:port it listens on (the real port when 0 was asked for). */
+  readonly address: string;
+  readonly #log: Logger;
+
+  private constructor(server: Server, health: GatewayHealth, address: string, log: Logger) {
+    this.#server = server;
+    this.health = health;
+    this.address = address;
+    this.#log = log;
+  }
+
+  static async start(options: GatewayServerOptions): Promise<GatewayServer> {
+    const { nc, config, logger } = options;
+    const log = logger.child({ gateway: config.gatewayId });
+    const blackboard = new BlackboardClient(nc);
+    const writer = await FactWriter.create({
+      nc,
+      source: { peer: config.gatewayId, capability: "gateway", version: "1" },
+      registry: options.registry,
+      dedupWindowMs: options.dedupWindowMs,
+    });
+    const guard = new RpcGuard({
+      auth: new Authenticator(options.credentials),
+      metrics: gatewayMetrics(options.registry),
+      log,
+      maxInFlight: config.maxInFlight,
+      maxStreams: config.maxStreams,
+    });
+    const api = loadApi();
+    const server = new Server({
+      "grpc.max_receive_message_length": MAX_REQUEST_BYTES,
+      "grpc.max_metadata_size": MAX_METADATA_BYTES,
+    });
+    server.addService(api.channel, channelService({ nc, blackboard, intake: new Intake({ writer, blackboard }), guard }));
+    server.addService(api.agentDesk, agentDeskService({ guard }));
+    const health = new GatewayHealth(nc, blackboard, log, options.healthIntervalMs);
+    health.implementation.addToServer(server);
+    new ReflectionService({ ...api.packageDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
+
+    const port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(config.address, serverCredentials(config.tls), (err, bound) => (err === null ? resolve(bound) : reject(err)));
+    }).catch((err: unknown) => {
+      throw new ConfigError(`the gateway cannot listen on ${config.address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    });
+    const host = config.address.slice(0, config.address.lastIndexOf(":"));
+    await health.start();
+    const gateway = new GatewayServer(server, health, `${host}:${port}`, log);
+    log.info({ address: gateway.address, tls: config.tls !== undefined, mtls: config.tls?.clientCaFile !== undefined }, "gateway listening");
+    return gateway;
+  }
+
+  /** Reports NOT_SERVING, lets calls finish for up to `graceMs`, then cuts the rest. */
+  async stop(graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
+    this.health.stop();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#server.forceShutdown();
+        resolve();
+      }, graceMs);
+      this.#server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    this.#log.info("gateway stopped");
+  }
+}
+
+function serverCredentials(tls: GatewayConfig["tls"]): ServerCredentials {
+  if (tls === undefined) return ServerCredentials.createInsecure();
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`cannot read the gateway's TLS ${what} ${path}: ${(err as Error).message}`);
+    }
+  };
+  const ca = tls.clientCaFile === undefined ? null : read(tls.clientCaFile, "client CA");
+  return ServerCredentials.createSsl(ca, [{ cert_chain: read(tls.certFile, "certificate"), private_key: read(tls.keyFile, "key") }], ca !== null);
+}

@@ -1,0 +1,74 @@
+import type { BlackboardClient, StoredFact } from "../blackboard/index.ts";
+import { checkFact } from "../blackboard/index.ts";
+import type { Handoff } from "./generated/casemesh/v1/Handoff.ts";
+import type { Timeline } from "./generated/casemesh/v1/Timeline.ts";
+import type { TimelineFact } from "./generated/casemesh/v1/TimelineFact.ts";
+import { protoChannel } from "./requests.ts";
+
+/**
+ * A case's timeline: every projected fact with the peer and capability that
+ * wrote it, and every handoff (need.claimed) with its bids and the capability
+ * of the step that opened the need. Read from the blackboard at its latest
+ * version, or at least at `minSeq`.
+ */
+export async function readTimeline(blackboard: BlackboardClient, caseId: string, minSeq = 0): Promise<Timeline> {
+  const { case: state, facts } = await blackboard.getCase({ caseId, minSeq });
+  const openedBy = new Map<string, string>();
+  for (const { fact } of facts) {
+    if (fact.kind === "need.opened" && fact.needId !== null) openedBy.set(fact.needId, fact.source.capability);
+  }
+  return {
+    case_id: state.caseId,
+    customer_id: state.customerId ?? "",
+    status: state.status,
+    channels: state.channels.map(protoChannel),
+    current_channel: protoChannel(state.currentChannel),
+    facts: facts.map(timelineFact),
+    handoffs: facts.flatMap((f) => handoff(f, openedBy)),
+    last_seq: String(state.lastSeq),
+  };
+}
+
+function timelineFact({ seq, fact }: StoredFact): TimelineFact {
+  const data = fact.data as Record<string, unknown> | null;
+  const channel = typeof data?.["channel"] === "string" ? (data["channel"] as Parameters<typeof protoChannel>[0]) : null;
+  return {
+    seq: String(seq),
+    fact_id: fact.id,
+    kind: fact.kind,
+    at: fact.at,
+    source_peer: fact.source.peer,
+    source_capability: fact.source.capability,
+    need_id: fact.needId ?? "",
+    channel: protoChannel(channel),
+    data_json: JSON.stringify(fact.data),
+  };
+}
+
+function handoff({ seq, fact }: StoredFact, openedBy: Map<string, string>): Handoff[] {
+  if (fact.kind !== "need.claimed") return [];
+  const claimed = checkFact(fact);
+  if (claimed.kind !== "need.claimed") return [];
+  const d = claimed.data;
+  return [
+    {
+      seq: String(seq),
+      need_id: d.needId,
+      from_capability: openedBy.get(d.needId) ?? "",
+      to_capability: d.capability,
+      attempt: d.attempt,
+      peer: d.peer,
+      at: fact.at,
+      bids: d.bids.map((b) => ({
+        peer: b.peer,
+        version: b.version,
+        utility: b.utility,
+        fit: b.parts.fit,
+        load: b.parts.load,
+        cost: b.parts.cost,
+        continuity: b.parts.continuity,
+        version_weight: b.parts.version,
+      })),
+    },
+  ];
+}

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { status } from "@grpc/grpc-js";
+import { BlackboardClient } from "../blackboard/client.ts";
+import type { SessionEvent__Output } from "../gateway/generated/casemesh/v1/SessionEvent.ts";
+import { TOKENS, auth, call, callFails, channelClient, collect, startGateway } from "./harness/gateway.ts";
+import { testWriter } from "./harness/mesh.ts";
+import { connectTo, startNats } from "./harness/nats.ts";
+import { startReplica } from "./harness/replica.ts";
+import { eventually } from "./harness/wait.ts";
+
+const server = await startNats();
+const nc = await connectTo(server);
+await startReplica(nc);
+const gateway = await startGateway(nc);
+const client = channelClient(gateway.address);
+const blackboard = new BlackboardClient(nc);
+
+/** The facts of `kind` on a case. */
+async function factsOf(caseId: string, kind: string) {
+  const { facts } = await blackboard.getCase({ caseId });
+  return facts.filter((f) => f.fact.kind === kind);
+}
+
+test("a customer moving chat → voice → email with linked addresses stays in one case, in channel order", async () => {
+  const chat = await call(client, "send", { channel: "CHAT", address: "chat-user-42", text: "I was charged twice for my October bill", client_message_id: "chat-1" }, TOKENS.chat);
+  assert.equal(chat.accepted, true);
+  assert.equal(chat.duplicate, false);
+
+  const linkedVoice = await call(client, "linkAddress", { known_channel: "CHAT", known_address: "chat-user-42", channel: "VOICE", address: "+1 (555) 010-4242", verified: true },
+    TOKENS.voice,
+  );
+  assert.deepEqual(linkedVoice, { customer_id: chat.customer_id, linked: true });
+  const linkedEmail = await call(client, "linkAddress", { known_channel: "VOICE", known_address: "+15550104242", channel: "EMAIL", address: "Ada@Example.com", verified: true },
+    TOKENS.email,
+  );
+  assert.equal(linkedEmail.customer_id, chat.customer_id);
+
+  const voice = await call(client, "send", { channel: "VOICE", address: "+1 555 010 4242", text: "Calling about the double charge", client_message_id: "call-7" }, TOKENS.voice);
+  const email = await call(client, "send", { channel: "EMAIL", address: "ada@example.com", text: "Following up by email", client_message_id: "<m1@mail>" }, TOKENS.email);
+  assert.equal(voice.case_id, chat.case_id, "voice continues the chat case");
+  assert.equal(email.case_id, chat.case_id, "email continues the same case");
+  assert.equal(voice.customer_id, chat.customer_id);
+
+  const timeline = await call(client, "getTimeline", { case_id: chat.case_id }, TOKENS.chat);
+  assert.deepEqual(timeline.channels, ["CHAT", "VOICE", "EMAIL"]);
+  assert.equal(timeline.current_channel, "EMAIL");
+  const messages = timeline.facts.filter((f) => f.kind === "message.received");
+  assert.deepEqual(messages.map((m) => m.channel), ["CHAT", "VOICE", "EMAIL"]);
+  assert.deepEqual(messages.map((m) => JSON.parse(m.data_json).text), ["I was charged twice for my October bill", "Calling about the double charge", "Following up by email"]);
+  assert.ok(messages.every((m) => m.source_capability === "gateway" && m.source_peer === "test-gw"));
+  const seqs = messages.map((m) => Number(m.seq));
+  assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, "in log order");
+  // Each message opened the first handoff: a need for intent.
+  const needs = timeline.facts.filter((f) => f.kind === "need.opened");
+  assert.equal(needs.length, 3);
+  assert.ok(needs.every((n) => JSON.parse(n.data_json).capability === "intent"));
+});
+
+test("a Send retried with the same client message id yields one fact, and the same answer", async () => {
+  const req = { channel: "CHAT" as const, address: "retry-user", text: "hello?", client_message_id: "retry-1" };
+  const first = await call(client, "send", req, TOKENS.chat);
+  const again = await Promise.all([1, 2, 3].map(() => call(client, "send", req, TOKENS.chat)));
+  for (const r of again) {
+    assert.equal(r.case_id, first.case_id);
+    assert.equal(r.seq, first.seq);
+    assert.equal(r.duplicate, true);
+  }
+  assert.equal((await factsOf(first.case_id, "message.received")).length, 1);
+  assert.equal((await factsOf(first.case_id, "need.opened")).length, 1);
+  // The same id from another channel is another message.
+  const other = await call(client, "send", { ...req, channel: "VOICE", address: "+15550000001" }, TOKENS.voice);
+  assert.equal(other.duplicate, false);
+});
+
+test("two retries racing each other write one message", async () => {
+  const req = { channel: "CHAT" as const, address: "racer", text: "first words", client_message_id: "race-1" };
+  const answers = await Promise.all(Array.from({ length: 8 }, () => call(client, "send", req, TOKENS.chat)));
+  assert.equal(new Set(answers.map((a) => a.case_id)).size, 1);
+  assert.equal(new Set(answers.map((a) => a.seq)).size, 1);
+  const caseId = answers[0]?.case_id ?? "";
+  await eventually("facts projected", async () => ((await factsOf(caseId, "message.received")).length > 0 ? true : undefined));
+  assert.equal((await factsOf(caseId, "message.received")).length, 1);
+  assert.equal((await factsOf(caseId, "case.opened")).length, 1);
+});
+
+test("wrong or missing credentials are UNAUTHENTICATED; another channel's credential is PERMISSION_DENIED; nothing is written", async () => {
+  const req = { channel: "EMAIL" as const, address: "intruder@example.com", text: "hi", client_message_id: "auth-1" };
+  const missing = await callFails(client, "send", req, undefined);
+  assert.equal(missing.code, status.UNAUTHENTICATED);
+  assert.match(missing.details, /authorization: Bearer/);
+  const wrong = await callFails(client, "send", req, "not-a-real-credential");
+  assert.equal(wrong.code, status.UNAUTHENTICATED);
+  const voiceAsEmail = await callFails(client, "send", req, TOKENS.voice);
+  assert.equal(voiceAsEmail.code, status.PERMISSION_DENIED);
+  assert.match(voiceAsEmail.details, /email/);
+  const deskAsChat = await callFails(client, "send", { ...req, channel: "CHAT" }, TOKENS.desk);
+  assert.equal(deskAsChat.code, status.PERMISSION_DENIED);
+  await assert.rejects(blackboard.findCustomerByAddress({ channel: "email", address: "intruder@example.com" }), /no customer/);
+});
+
+test("a message on a new channel continues the customer's open case; after resolution a new case opens", async () => {
+  const a = await call(client, "send", { channel: "CHAT", address: "resolver", text: "one", client_message_id: "r-1" }, TOKENS.chat);
+  const writer = await testWriter(nc);
+  const resolved = await writer.append({ caseId: a.case_id, kind: "case.resolved", data: { resolution: "credited", by: "test" } });
+  await blackboard.getCaseBrief({ caseId: a.case_id, minSeq: resolved.seq });
+  const b = await call(client, "send", { channel: "CHAT", address: "resolver", text: "two", client_message_id: "r-2" }, TOKENS.chat);
+  assert.notEqual(b.case_id, a.case_id);
+  assert.equal(b.customer_id, a.customer_id);
+});
+
+test("WatchCase streams customer-facing events after a sequence, then live ones", async () => {
+  const first = await call(client, "send", { channel: "CHAT", address: "watcher", text: "first", client_message_id: "w-1" }, TOKENS.chat);
+  const watch = collect(client.watchCase({ case_id: first.case_id, after_seq: first.seq }, auth(TOKENS.chat)));
+  const writer = await testWriter(nc);
+  await writer.append({ caseId: first.case_id, kind: "reply.drafted", data: { channel: "chat", text: "We are on it.", replyTo: null } });
+  const second = await call(client, "send", { channel: "CHAT", address: "watcher", text: "second", client_message_id: "w-2" }, TOKENS.chat);
+  await eventually("two events", async () => (watch.items.length >= 2 ? true : undefined));
+  assert.deepEqual(watch.items.map((e) => [e.kind, e.text]), [["reply.drafted", "We are on it."], ["message.received", "second"]]);
+  assert.equal(watch.items[1]?.seq, second.seq);
+  assert.ok(watch.items.every((e) => Number(e.seq) > Number(first.seq)));
+  const unknown = collect(client.watchCase({ case_id: "no-such-case", after_seq: "0" }, auth(TOKENS.chat)));
+  assert.equal((await unknown.ended)?.code, status.NOT_FOUND);
+});
+
+test("a Session opens for an address, accepts messages, and streams back replies for its channel only", async () => {
+  const session = client.session(auth(TOKENS.chat));
+  const events: SessionEvent__Output[] = [];
+  session.on("data", (e: SessionEvent__Output) => events.push(e));
+  const ended = new Promise<void>((resolve) => session.on("end", () => resolve()).on("error", () => resolve()));
+  session.write({ open: { channel: "CHAT", address: "live-user", after_seq: "0" } });
+  session.write({ message: { text: "is anyone there?", client_message_id: "s-1", attachments: [] } });
+  const accepted = await eventually("accepted", async () => events.find((e) => e.kind === "accepted")?.accepted ?? undefined);
+  assert.equal(events[0]?.kind, "opened");
+  const writer = await testWriter(nc);
+  await writer.append({ caseId: accepted.case_id, kind: "reply.drafted", data: { channel: "email", text: "an email reply", replyTo: null } });
+  await writer.append({ caseId: accepted.case_id, kind: "reply.drafted", data: { channel: "chat", text: "Hi! How can I help?", replyTo: null } });
+  const reply = await eventually("a chat reply", async () => events.find((e) => e.kind === "event")?.event ?? undefined);
+  assert.equal(reply.text, "Hi! How can I help?");
+  assert.equal(reply.channel, "CHAT");
+  assert.equal(events.filter((e) => e.kind === "event").length, 1, "the email reply is not sent to the chat session");
+  session.end();
+  await ended;
+});

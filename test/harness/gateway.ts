@@ -1,0 +1,120 @@
+import { after } from "node:test";
+import { Metadata, credentials as grpcCredentials, loadPackageDefinition, type CallOptions, type ChannelCredentials, type ClientReadableStream, type ClientUnaryCall, type requestCallback, type ServiceError } from "@grpc/grpc-js";
+import type { NatsConnection } from "nats";
+import { DEFAULT_DEDUP_WINDOW_MS } from "../../core/config.ts";
+import { hashCredential, type CredentialEntry } from "../../gateway/credentials.ts";
+import type { ProtoGrpcType as AgentDeskProto } from "../../gateway/generated/agent_desk.ts";
+import type { ProtoGrpcType as ChannelProto } from "../../gateway/generated/channel.ts";
+import type { AgentDeskServiceClient } from "../../gateway/generated/casemesh/v1/AgentDeskService.ts";
+import type { ChannelServiceClient } from "../../gateway/generated/casemesh/v1/ChannelService.ts";
+import { loadApi } from "../../gateway/proto.ts";
+import { GatewayServer, type GatewayServerOptions } from "../../gateway/server.ts";
+import { createLogger } from "../../observability/logger.ts";
+import { createRegistry } from "../../observability/metrics-server.ts";
+
+/** Credentials the test gateways accept: the secret, and its configured entry. */
+export const TOKENS = {
+  chat: "test-chat-credential-0123456789",
+  voice: "test-voice-credential-0123456789",
+  email: "test-email-credential-0123456789",
+  desk: "test-desk-credential-0123456789",
+} as const;
+
+export const TEST_CREDENTIALS: CredentialEntry[] = [
+  { id: "chat-backend", sha256: hashCredential(TOKENS.chat), channels: ["chat"], desk: false },
+  { id: "ivr", sha256: hashCredential(TOKENS.voice), channels: ["voice"], desk: false },
+  { id: "email-ingest", sha256: hashCredential(TOKENS.email), channels: ["email"], desk: false },
+  { id: "agent-desk", sha256: hashCredential(TOKENS.desk), channels: [], desk: true },
+];
+
+/** A gateway in this process on a free loopback port; stopped after the suite. */
+export async function startGateway(
+  nc: NatsConnection,
+  options: Partial<Omit<GatewayServerOptions, "nc" | "config">> & { config?: Partial<GatewayServerOptions["config"]> } = {},
+): Promise<GatewayServer> {
+  const gateway = await GatewayServer.start({
+    nc,
+    credentials: options.credentials ?? TEST_CREDENTIALS,
+    registry: options.registry ?? createRegistry(),
+    logger: options.logger ?? createLogger({ role: "gateway", level: "silent" }),
+    dedupWindowMs: options.dedupWindowMs ?? DEFAULT_DEDUP_WINDOW_MS,
+    healthIntervalMs: options.healthIntervalMs ?? 200,
+    config: { address: "127.0.0.1:0", tls: undefined, maxInFlight: 256, maxStreams: 64, gatewayId: "test-gw", ...options.config },
+  });
+  after(() => gateway.stop(0));
+  return gateway;
+}
+
+const api = loadPackageDefinition(loadApi().packageDefinition) as unknown as ChannelProto & AgentDeskProto;
+
+/** A real grpc-js client of the channel service; closed after the suite. */
+export function channelClient(address: string, creds: ChannelCredentials = grpcCredentials.createInsecure()): ChannelServiceClient {
+  const client = new api.casemesh.v1.ChannelService(address, creds);
+  after(() => client.close());
+  return client;
+}
+
+/** A real grpc-js client of the agent desk service; closed after the suite. */
+export function deskClient(address: string, creds: ChannelCredentials = grpcCredentials.createInsecure()): AgentDeskServiceClient {
+  const client = new api.casemesh.v1.AgentDeskService(address, creds);
+  after(() => client.close());
+  return client;
+}
+
+/** Metadata carrying `authorization: Bearer <token>` (none for undefined). */
+export function auth(token: string | undefined): Metadata {
+  const md = new Metadata();
+  if (token !== undefined) md.set("authorization", `Bearer ${token}`);
+  return md;
+}
+
+/** The request and response types of a generated unary method (read from its last overload). */
+type RequestOf<F> = F extends (argument: infer Req, callback: requestCallback<infer _Res>) => ClientUnaryCall ? Req : never;
+type ResponseOf<F> = F extends (argument: infer _Req, callback: requestCallback<infer Res>) => ClientUnaryCall ? Res : never;
+
+/** Calls unary `method` of `client` with a credential; resolves with the response or rejects with the ServiceError. */
+export function call<C extends object, K extends keyof C & string>(
+  client: C,
+  method: K,
+  req: RequestOf<C[K]>,
+  token: string | undefined,
+  options: CallOptions = {},
+): Promise<ResponseOf<C[K]>> {
+  return new Promise((resolve, reject) => {
+    const fn = client[method] as unknown as (req: unknown, md: Metadata, options: CallOptions, cb: requestCallback<ResponseOf<C[K]>>) => unknown;
+    fn.call(client, req, auth(token), { deadline: Date.now() + 10_000, ...options }, (err, res) => {
+      if (err !== null) reject(err);
+      else if (res === undefined) reject(new Error("no response"));
+      else resolve(res);
+    });
+  });
+}
+
+/** Calls a unary method expecting failure; resolves with the ServiceError. */
+export async function callFails<C extends object, K extends keyof C & string>(
+  client: C,
+  method: K,
+  req: RequestOf<C[K]>,
+  token: string | undefined,
+  options: CallOptions = {},
+): Promise<ServiceError> {
+  let res: unknown;
+  try {
+    res = await call(client, method, req, token, options);
+  } catch (err) {
+    if (typeof err === "object" && err !== null && "code" in err) return err as ServiceError;
+    throw err;
+  }
+  throw new Error(`expected ${method} to fail, got ${JSON.stringify(res)}`);
+}
+
+/** Collects a server stream's messages as they arrive. */
+export function collect<T>(stream: ClientReadableStream<T>): { items: T[]; ended: Promise<ServiceError | null> } {
+  const items: T[] = [];
+  stream.on("data", (m: T) => items.push(m));
+  const ended = new Promise<ServiceError | null>((resolve) => {
+    stream.on("error", (err: ServiceError) => resolve(err));
+    stream.on("end", () => resolve(null));
+  });
+  return { items, ended };
+}
