@@ -1,23 +1,22 @@
 /**
  * `npm start`: runs casemesh on one machine. It finds NATS (NATS_URL, a server
  * already running on the local port, or a nats-server it starts itself),
- * starts the blackboard as a child process and keeps it running, and stops
- * everything it started on Ctrl-C (SIGINT) or SIGTERM.
+ * starts the blackboard and then the gRPC gateway as child processes and keeps
+ * them running, and stops everything it started on Ctrl-C (SIGINT) or SIGTERM:
+ * the gateway first, then the blackboard, then the nats-server.
  *
- * The blackboard's JSON log lines pass through to stdout/stderr; lines of
- * its own start with `casemesh: ` and are meant for people.
+ * The children's JSON log lines pass through to stdout/stderr; lines of its
+ * own start with `casemesh: ` and are meant for people.
  */
 import { pathToFileURL } from "node:url";
 import { loadConfig, type Config } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import type { NatsServerProcess } from "../core/nats-server.ts";
 import { createLogger } from "../observability/logger.ts";
-import {
-  BlackboardSupervisor,
-  DEFAULT_STOP_GRACE_MS,
-  PINO_LEVELS,
-  type BlackboardReady,
-} from "./blackboard-supervisor.ts";
+import { BLACKBOARD_CHILD, type BlackboardReady } from "./child-blackboard.ts";
+import { GATEWAY_CHILD, type GatewayReady } from "./child-gateway.ts";
+import { ChildSupervisor, DEFAULT_STOP_GRACE_MS, PINO_LEVELS, type ChildSpec, type SupervisedChild } from "./child-supervisor.ts";
+import { ensureDevCredentials, type DevCredentials } from "./dev-credentials.ts";
 import { StartupError, chooseNats, describeNats, type NatsChoice } from "./nats-choice.ts";
 import { say, sayError } from "./say.ts";
 
@@ -47,12 +46,13 @@ export async function main(): Promise<void> {
 
   let natsStarting: Promise<NatsChoice> | undefined;
   let spawnedServer: NatsServerProcess | undefined;
-  let supervisor: BlackboardSupervisor | undefined;
+  /** The supervised children in start order; they stop in reverse. */
+  const children: SupervisedChild[] = [];
   let shuttingDown = false;
 
   // Last resort: never leave a child behind when this process exits.
   process.on("exit", () => {
-    supervisor?.killNow();
+    for (const child of children) child.killNow();
     const pid = spawnedServer?.pid;
     if (pid !== undefined) {
       try {
@@ -63,6 +63,10 @@ export async function main(): Promise<void> {
     }
   });
 
+  const stopChildren = async (): Promise<void> => {
+    for (const child of [...children].reverse()) await child.stop(DEFAULT_STOP_GRACE_MS);
+  };
+
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
     if (shuttingDown) {
       sayError(`${signal} again: forcing exit`);
@@ -71,7 +75,7 @@ export async function main(): Promise<void> {
     shuttingDown = true;
     say(`stopping (${signal}); press Ctrl-C again to force`);
     logger.info({ signal }, "stopping");
-    await supervisor?.stop(DEFAULT_STOP_GRACE_MS);
+    await stopChildren();
     const choice = await natsStarting?.catch(() => undefined);
     if (choice?.origin === "spawned") await choice.server.stop();
     say("stopped");
@@ -83,14 +87,54 @@ export async function main(): Promise<void> {
 
   const fail = async (err: unknown): Promise<void> => {
     const message = err instanceof Error ? err.message : String(err);
-    const exitCode = err instanceof StartupError ? (err.exitCode ?? EXIT_FAILURE) : EXIT_FAILURE;
+    const exitCode =
+      err instanceof StartupError ? (err.exitCode ?? EXIT_FAILURE) : err instanceof ConfigError ? EXIT_CONFIG : EXIT_FAILURE;
     sayError(message);
     if (shuttingDown) return; // the shutdown in progress exits
     shuttingDown = true;
-    await supervisor?.stop(DEFAULT_STOP_GRACE_MS);
+    await stopChildren();
     await spawnedServer?.stop();
     process.exit(exitCode);
   };
+
+  /**
+   * Starts a supervised child; resolves once it is first ready (undefined
+   * when stopping). `where` describes where it serves, to say when a restart
+   * moved it.
+   */
+  const startChild = <R extends { pid: number }>(
+    spec: ChildSpec<R>,
+    env: NodeJS.ProcessEnv,
+    where: (ready: R) => string,
+  ): Promise<R | undefined> => {
+    let shown: string | undefined;
+    const child = new ChildSupervisor<R>({
+      ...spec,
+      env,
+      logLevel: config.logLevel,
+      logger,
+      onReady: (ready, restarts) => {
+        const now = where(ready);
+        if (restarts > 0) {
+          const moved = now === shown ? "" : `, ${now}`;
+          say(`the ${spec.name} is running again (pid ${ready.pid}, restart ${restarts})${moved}`);
+        }
+        shown = now;
+      },
+    });
+    children.push(child);
+    return child.start();
+  };
+
+  // Development credentials for the gateway, unless the operator gave some.
+  let devCredentials: DevCredentials | undefined;
+  if (config.gateway.credentials === undefined) {
+    try {
+      devCredentials = await ensureDevCredentials(config.dataDir);
+    } catch (err) {
+      return fail(err);
+    }
+  }
 
   const debugNats = PINO_LEVELS[config.logLevel] <= PINO_LEVELS.debug;
   natsStarting = chooseNats(config, debugNats ? (line) => process.stderr.write(`nats-server: ${line}\n`) : undefined);
@@ -104,37 +148,49 @@ export async function main(): Promise<void> {
   if (shuttingDown) return;
   logger.info({ nats: nats.url, origin: nats.origin }, "nats chosen");
 
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    NATS_URL: nats.url,
-    // One identity across restarts, unless the operator chose one.
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, NATS_URL: nats.url };
+  // One identity across restarts, unless the operator chose one.
+  const blackboardEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
     CASEMESH_REPLICA_ID: process.env["CASEMESH_REPLICA_ID"] || config.blackboard.replicaId,
   };
-  let shownMetricsUrl: string | undefined;
-  supervisor = new BlackboardSupervisor({
-    env: childEnv,
-    logLevel: config.logLevel,
-    logger,
-    onReady: (ready, restarts) => {
-      if (restarts === 0) return;
-      const moved = ready.metricsUrl === shownMetricsUrl ? "" : `, metrics now at ${ready.metricsUrl}`;
-      shownMetricsUrl = ready.metricsUrl;
-      say(`the blackboard is running again (pid ${ready.pid}, restart ${restarts})${moved}`);
-    },
-  });
-  let ready: BlackboardReady | undefined;
+  const gatewayEnv: NodeJS.ProcessEnv = {
+    ...baseEnv,
+    CASEMESH_GATEWAY_ID: process.env["CASEMESH_GATEWAY_ID"] || config.gateway.gatewayId,
+    ...(devCredentials === undefined ? {} : { CASEMESH_GATEWAY_CREDENTIALS_FILE: devCredentials.hashesFile }),
+  };
+
+  let blackboard: BlackboardReady | undefined;
+  let gateway: GatewayReady | undefined;
   try {
-    ready = await supervisor.start();
+    blackboard = await startChild(BLACKBOARD_CHILD, blackboardEnv, (r) => `metrics now at ${r.metricsUrl}`);
+    if (blackboard === undefined || shuttingDown) return;
+    // After the blackboard: the gateway reads cases from it.
+    gateway = await startChild(GATEWAY_CHILD, gatewayEnv, (r) => `now at ${r.address}, metrics ${r.metricsUrl}`);
+    if (gateway === undefined || shuttingDown) return;
   } catch (err) {
     return fail(err);
   }
-  if (ready === undefined || shuttingDown) return;
-  shownMetricsUrl = ready.metricsUrl;
 
   say(describeNats(nats));
-  say(`blackboard metrics ${ready.metricsUrl}`);
-  say(`blackboard folder ${ready.dir}`);
+  say(`blackboard metrics ${blackboard.metricsUrl}`);
+  say(`blackboard folder ${blackboard.dir}`);
+  say(`gateway ${gateway.address}${config.gateway.tls === undefined ? "" : " (TLS)"}`);
+  say(`gateway metrics ${gateway.metricsUrl}`);
+  say(describeCredentials(config, devCredentials));
   say("ready. Press Ctrl-C to stop.");
+}
+
+/** Where the gateway's credentials come from, for the summary; never a secret. */
+function describeCredentials(config: Config, dev: DevCredentials | undefined): string {
+  if (dev !== undefined) {
+    const ids = dev.credentials.map((c) => c.id).join(", ");
+    return `gateway dev credentials ${dev.file} (${ids}${dev.created ? "; made now" : ""})`;
+  }
+  const source = config.gateway.credentials;
+  return source !== undefined && "file" in source
+    ? `gateway credentials ${source.file} (CASEMESH_GATEWAY_CREDENTIALS_FILE)`
+    : "gateway credentials from CASEMESH_GATEWAY_CREDENTIALS";
 }
 
 const invokedPath = process.argv[1];

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFile, readdir, stat } from "node:fs/promises";
-import { createServer } from "node:net";
+import { readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -11,11 +11,12 @@ import type { QueryResult } from "../blackboard/query-protocol.ts";
 import { CasemeshError } from "../core/errors.ts";
 import { jetStreamAnswers } from "../core/nats-connect.ts";
 import { TEST_SOURCE, caseOpened, message } from "./harness/facts.ts";
+import { TEST_CREDENTIALS, TOKENS, call, channelClient } from "./harness/gateway.ts";
 import { connectTo, startNats, tempDir } from "./harness/nats.ts";
 
 /**
  * `npm start` (bin/start.ts) run as a user would run it: a real process, a
- * real nats-server, a real blackboard child.
+ * real nats-server, real blackboard and gateway children.
  */
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -38,29 +39,47 @@ interface Casemesh {
   waitForStdout(pattern: RegExp, timeoutMs: number, from?: number): Promise<RegExpExecArray>;
 }
 
-/** A controlled environment: nothing from the outside about NATS or casemesh. */
-function baseEnv(dataDir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
+/**
+ * A controlled environment: nothing from the outside about NATS or casemesh,
+ * free metrics ports, and the gateway on a free loopback port.
+ */
+async function baseEnv(dataDir: string, extra: Record<string, string>): Promise<NodeJS.ProcessEnv> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
     if (key === "NATS_URL" || key === "LOG_LEVEL" || key.startsWith("CASEMESH_")) delete env[key];
   }
-  return { ...env, CASEMESH_DATA_DIR: dataDir, CASEMESH_BLACKBOARD_METRICS_PORT: "0", LOG_LEVEL: "info", ...extra };
+  return {
+    ...env,
+    CASEMESH_DATA_DIR: dataDir,
+    CASEMESH_BLACKBOARD_METRICS_PORT: "0",
+    CASEMESH_GATEWAY_ADDRESS: `127.0.0.1:${await freePort()}`,
+    CASEMESH_GATEWAY_METRICS_PORT: "0",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
 }
 
-/** Kills, by pid, any process started for this test (found by its unique data folder). */
-async function killLeftovers(marker: string): Promise<void> {
+/** Pids of the processes started for a test (found by its unique data folder). */
+async function processesOf(marker: string): Promise<number[]> {
+  const pids: number[] = [];
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
     const [cmdline, environ] = await Promise.all([
       readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => ""),
       readFile(`/proc/${entry}/environ`, "utf8").catch(() => ""),
     ]);
-    if (cmdline.includes(marker) || environ.includes(`=${marker}\0`)) {
-      try {
-        process.kill(Number(entry), "SIGKILL");
-      } catch {
-        // gone already
-      }
+    if (cmdline.includes(marker) || environ.includes(`=${marker}\0`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** Kills, by pid, any process started for this test. */
+async function killLeftovers(marker: string): Promise<void> {
+  for (const pid of await processesOf(marker)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone already
     }
   }
 }
@@ -140,15 +159,48 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** The pids of the blackboard's "blackboard ready" log lines, in order. */
-function readyPids(stdout: string): number[] {
+/** The pids of the children's ready log lines with message `msg` ("blackboard ready", "gateway ready"), in order. */
+function readyPids(stdout: string, msg: string): number[] {
   const pids: number[] = [];
   for (const line of stdout.split("\n")) {
     if (!line.startsWith("{")) continue;
     const record = JSON.parse(line) as { msg?: unknown; pid?: unknown; role?: unknown };
-    if (record.msg === "blackboard ready" && typeof record.pid === "number") pids.push(record.pid);
+    if (record.msg === msg && typeof record.pid === "number") pids.push(record.pid);
   }
   return pids;
+}
+
+/** A TCP listener on a free loopback port, closed after the test: the port stays taken. */
+async function occupyPort(t: TestContext): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  assert.ok(address !== null && typeof address === "object");
+  return address.port;
+}
+
+/** The secret of development credential `id`, read from `npm start`'s dev credentials file. */
+async function devCredential(file: string, id: string): Promise<string> {
+  const content = JSON.parse(await readFile(file, "utf8")) as { credentials: { id: string; credential: string }[] };
+  const found = content.credentials.find((c) => c.id === id);
+  assert.ok(found !== undefined, `${file} holds ${id}`);
+  return found.credential;
+}
+
+/** Sends a chat message through the gateway at `address`; resolves with the case id. */
+async function sendChat(address: string, credential: string, clientMessageId: string): Promise<string> {
+  const client = channelClient(address);
+  const req = { channel: "CHAT" as const, address: "start-user-1", text: "hello through npm start", client_message_id: clientMessageId };
+  // A client reaching a gateway that just restarted may still be backing off: wait until it connects.
+  await new Promise<void>((resolve, reject) => client.waitForReady(Date.now() + 10_000, (err) => (err === undefined || err === null ? resolve() : reject(err))));
+  const sent = await call(client, "send", req, credential);
+  assert.equal(sent.accepted, true);
+  assert.match(sent.case_id, /\S/);
+  return sent.case_id;
 }
 
 /** Reads a case at `minSeq`, retrying while no blackboard replica answers. */
@@ -179,14 +231,19 @@ function isAlive(pid: number): boolean {
   }
 }
 
-test("with NATS_URL it uses that server, serves metrics, projects facts and stops on Ctrl-C", async (t) => {
+test("with NATS_URL it uses that server, serves metrics, projects facts, passes the operator's gateway credentials through and stops on Ctrl-C", async (t) => {
   const server = await startNats();
   const nc = await connectTo(server);
   const dataDir = await tempDir();
-  const run = startCasemesh(t, baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "warn" }));
+  const env = await baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "warn", CASEMESH_GATEWAY_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS) });
+  const run = startCasemesh(t, env);
 
   await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
   assert.match(run.stdout, new RegExp(`casemesh: .*${literal(server.url)}.*using NATS_URL`));
+  // The operator's gateway credentials pass through; no development ones are made.
+  assert.match(run.stdout, /^casemesh: gateway credentials from CASEMESH_GATEWAY_CREDENTIALS$/m);
+  await assert.rejects(stat(join(dataDir, "dev-credentials.json")), { code: "ENOENT" });
+  await sendChat(env["CASEMESH_GATEWAY_ADDRESS"] ?? "", TOKENS.chat, "start-a-0");
   const metricsUrl = (await run.waitForStdout(/casemesh: blackboard metrics (http:\/\/\S+)/, 0))[1];
   assert.ok(metricsUrl !== undefined);
   assert.match(run.stdout, new RegExp(`casemesh: blackboard folder ${literal(join(dataDir, "blackboard"))}$`, "m"));
@@ -220,7 +277,7 @@ test("without NATS_URL it starts its own nats-server under the data folder and s
   const dataDir = await tempDir();
   const port = await freePort();
   const url = `nats://127.0.0.1:${port}`;
-  const run = startCasemesh(t, baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(port) }));
+  const run = startCasemesh(t, await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(port) }));
 
   await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
   assert.match(run.stdout, new RegExp(`casemesh: .*${literal(url)}.*started a local nats-server, store ${literal(join(dataDir, "nats"))}`));
@@ -238,7 +295,7 @@ test("without NATS_URL it starts its own nats-server under the data folder and s
 test("without NATS_URL it uses a server already answering on the local port, and leaves it running", async (t) => {
   const server = await startNats();
   const dataDir = await tempDir();
-  const run = startCasemesh(t, baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(server.port) }));
+  const run = startCasemesh(t, await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(server.port) }));
 
   await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
   assert.match(run.stdout, new RegExp(`casemesh: .*using the server already running at ${literal(server.url)}`));
@@ -256,7 +313,7 @@ test("a bad configuration value exits with code 2 and names the variable", async
   const port = await freePort();
   const run = startCasemesh(
     t,
-    baseEnv(dataDir, { CASEMESH_BLACKBOARD_METRICS_PORT: "notaport", CASEMESH_LOCAL_NATS_PORT: String(port) }),
+    await baseEnv(dataDir, { CASEMESH_BLACKBOARD_METRICS_PORT: "notaport", CASEMESH_LOCAL_NATS_PORT: String(port) }),
   );
   const exit = await exitWithin(run, STOP_TIMEOUT_MS);
   assert.deepEqual(exit, { code: 2, signal: null });
@@ -269,7 +326,7 @@ test("a killed blackboard is restarted and projects facts written while it was d
   const server = await startNats();
   const nc = await connectTo(server);
   const dataDir = await tempDir();
-  const run = startCasemesh(t, baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "info" }));
+  const run = startCasemesh(t, await baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "info" }));
   await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
 
   const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 60_000 });
@@ -278,7 +335,7 @@ test("a killed blackboard is restarted and projects facts written while it was d
   const opened = await writer.append(caseOpened(caseId));
   await readCase(client, caseId, opened.seq, 15_000);
 
-  const [firstPid] = readyPids(run.stdout);
+  const [firstPid] = readyPids(run.stdout, "blackboard ready");
   assert.ok(firstPid !== undefined, "the blackboard logs a ready line with its pid");
   const mark = run.stdout.length;
   process.kill(firstPid, "SIGKILL");
@@ -293,7 +350,7 @@ test("a killed blackboard is restarted and projects facts written while it was d
   assert.equal(read.case.lastSeq, later.seq);
 
   await run.waitForStdout(/casemesh: the blackboard is running again \(pid \d+, restart 1\)/, 10_000, mark);
-  const pids = readyPids(run.stdout);
+  const pids = readyPids(run.stdout, "blackboard ready");
   assert.equal(pids.length, 2);
   assert.notEqual(pids[1], firstPid);
   assert.equal(isAlive(firstPid), false);
@@ -304,4 +361,95 @@ test("a killed blackboard is restarted and projects facts written while it was d
   assert.match(run.stdout, /casemesh: stopped/);
   const second = pids[1];
   assert.ok(second !== undefined && !isAlive(second), "the restarted blackboard stopped too");
+});
+
+test("npm start runs the gateway with dev credentials: a client sends, a killed gateway comes back, the 0600 file is reused, Ctrl-C leaves nothing", async (t) => {
+  const dataDir = await tempDir();
+  const natsPort = await freePort();
+  const env = await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(natsPort) });
+  const address = env["CASEMESH_GATEWAY_ADDRESS"] ?? "";
+  const file = join(dataDir, "dev-credentials.json");
+
+  const first = startCasemesh(t, env);
+  await first.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  assert.match(first.stdout, new RegExp(`^casemesh: gateway ${literal(address)}$`, "m"));
+  assert.match(first.stdout, new RegExp(`^casemesh: gateway dev credentials ${literal(file)} \\(dev-chat, dev-voice, dev-email, dev-self_service, dev-desk; made now\\)$`, "m"));
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  const secrets = (JSON.parse(await readFile(file, "utf8")) as { credentials: { credential: string }[] }).credentials.map((c) => c.credential);
+  assert.equal(new Set(secrets).size, 5);
+  const hashes = await readFile(join(dataDir, "dev-credentials.hashes.json"), "utf8");
+  for (const secret of secrets) {
+    assert.ok(!first.stdout.includes(secret) && !first.stderr.includes(secret) && !hashes.includes(secret), "no secret is printed or handed to the gateway");
+  }
+
+  const chat = await devCredential(file, "dev-chat");
+  await sendChat(address, chat, "start-g-1");
+  const metricsUrl = (await first.waitForStdout(/^casemesh: gateway metrics (http:\/\/\S+)$/m, 0))[1];
+  assert.ok(metricsUrl !== undefined);
+  const metrics = await fetch(metricsUrl);
+  assert.equal(metrics.status, 200);
+  assert.match(await metrics.text(), /casemesh_gateway_requests_total\{[^}]*method="Send"/);
+
+  // kill -9 the gateway: it is restarted and answers again.
+  const [firstPid] = readyPids(first.stdout, "gateway ready");
+  assert.ok(firstPid !== undefined, "the gateway logs a ready line with its pid");
+  const mark = first.stdout.length;
+  process.kill(firstPid, "SIGKILL");
+  await first.waitForStdout(/casemesh: the gateway was killed by SIGKILL; restarting it in 0\.5 s/, 10_000, mark);
+  await first.waitForStdout(/casemesh: the gateway is running again \(pid \d+, restart 1\)/, 15_000, mark);
+  const pids = readyPids(first.stdout, "gateway ready");
+  assert.equal(pids.length, 2);
+  assert.notEqual(pids[1], firstPid);
+  assert.equal(isAlive(firstPid), false);
+  await sendChat(address, chat, "start-g-2");
+
+  first.child.kill("SIGINT");
+  assert.deepEqual(await exitWithin(first, STOP_TIMEOUT_MS), { code: 0, signal: null });
+  assert.match(first.stdout, /casemesh: stopped/);
+  const gatewayStopping = first.stdout.indexOf('"msg":"gateway stopping"');
+  const blackboardStopping = first.stdout.indexOf('"msg":"blackboard stopping"');
+  assert.ok(gatewayStopping !== -1 && gatewayStopping < blackboardStopping, "the gateway stops before the blackboard");
+  assert.deepEqual(await processesOf(dataDir), [], "no process of this start is left");
+  assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
+
+  // A second start reuses the same secrets.
+  const before = await readFile(file, "utf8");
+  const second = startCasemesh(t, env);
+  await second.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  assert.match(second.stdout, new RegExp(`^casemesh: gateway dev credentials ${literal(file)} \\([^;]*\\)$`, "m"));
+  assert.equal(await readFile(file, "utf8"), before, "the same secrets are reused");
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  await sendChat(address, chat, "start-g-3");
+
+  second.child.kill("SIGINT");
+  assert.deepEqual(await exitWithin(second, STOP_TIMEOUT_MS), { code: 0, signal: null });
+  assert.deepEqual(await processesOf(dataDir), []);
+});
+
+test("a gateway address already in use stops npm start with code 2, naming the address, without restarts", async (t) => {
+  const dataDir = await tempDir();
+  const natsPort = await freePort();
+  const taken = `127.0.0.1:${await occupyPort(t)}`;
+  const run = startCasemesh(t, await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(natsPort), CASEMESH_GATEWAY_ADDRESS: taken }));
+
+  const exit = await exitWithin(run, READY_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 2, signal: null });
+  assert.match(run.stderr, new RegExp(`casemesh: the gateway exited with code 2 \\(bad configuration\\) before it was ready: .*${literal(taken)}`));
+  assert.doesNotMatch(run.stdout, /casemesh: ready/);
+  assert.doesNotMatch(run.stdout, /casemesh: the gateway .*restarting it in/);
+  assert.deepEqual(await processesOf(dataDir), []);
+  assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
+});
+
+test("a dev credentials file that is not one stops npm start with code 2 and is not echoed", async (t) => {
+  const dataDir = await tempDir();
+  const file = join(dataDir, "dev-credentials.json");
+  await writeFile(file, '{"credentials": [{"id": "dev-chat", "credential": "cm_do-not-print-me"}]}\n', { mode: 0o600 });
+  const natsPort = await freePort();
+  const run = startCasemesh(t, await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(natsPort) }));
+
+  assert.deepEqual(await exitWithin(run, STOP_TIMEOUT_MS), { code: 2, signal: null });
+  assert.match(run.stderr, new RegExp(`casemesh: invalid configuration: ${literal(file)} at credentials\\.0\\.channels: .*delete it`));
+  assert.ok(!run.stdout.includes("do-not-print-me") && !run.stderr.includes("do-not-print-me"));
+  assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
 });
