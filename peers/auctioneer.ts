@@ -136,10 +136,13 @@ export class NeedAuction {
     }
 
     const attempt = previous === undefined ? this.#need.data.attempt : previous.record.attempt + 1;
-    const cfp: CallForProposals = { needId, caseId, capability, attempt, exclude: [...exclude] };
+    const cfp: CallForProposals = { needId, caseId, capability, attempt, exclude: [...exclude], auctioneer: this.#ctx.hostId };
     // Bids do not depend on the case, so the case brief travels with them; a
     // need that carries its routing (and waits for no facts) needs no brief.
-    const expectedReplies = new Set(capable.map((p) => p.host)).size;
+    // This process's own peers bid in-process; every other capable process answers once.
+    const hosts = new Set(capable.map((p) => p.host));
+    hosts.delete(this.#ctx.hostId);
+    const expectedReplies = hosts.size;
     const [known, offers] = await Promise.all([
       early !== undefined
         ? { tier: early.case.tier, previousHandler: early.previousHandler }
@@ -258,26 +261,38 @@ export class NeedAuction {
     }
   }
 
-  /** Calls for proposals and returns every offer, once each process has answered or the window closes. */
+  /**
+   * Calls for proposals and returns every offer: this process's own at once,
+   * the others' once each capable process has answered or the window closes.
+   */
   async #collectOffers(cfp: CallForProposals, expectedReplies: number): Promise<BidReply["bids"]> {
     const offers: BidReply["bids"] = [];
-    const hosts = new Set<string>();
+    const hosts = new Set<string>([this.#ctx.hostId]);
     const peers = new Set<string>();
+    const take = (reply: BidReply) => {
+      for (const offer of reply.bids) {
+        if (peers.has(offer.peer) || cfp.exclude.includes(offer.peer)) continue;
+        peers.add(offer.peer);
+        offers.push(offer);
+      }
+    };
+    const pending =
+      expectedReplies === 0
+        ? undefined
+        : this.#ctx.nc.requestMany(cfpSubject(cfp.capability), JSON.stringify(cfp), {
+            strategy: RequestStrategy.Count,
+            maxMessages: expectedReplies,
+            maxWait: this.#ctx.bidWindowMs,
+          });
+    // Scored while the call is on its way (synchronous: `pending` is awaited below in this tick).
+    const own = this.#ctx.localBids(cfp);
+    if (own !== undefined) take(own);
     try {
-      const replies = await this.#ctx.nc.requestMany(cfpSubject(cfp.capability), JSON.stringify(cfp), {
-        strategy: RequestStrategy.Count,
-        maxMessages: expectedReplies,
-        maxWait: this.#ctx.bidWindowMs,
-      });
-      for await (const reply of replies) {
+      for await (const reply of (await pending) ?? []) {
         const parsed = BidReply.safeParse(decodeJson(reply.data));
         if (!parsed.success || hosts.has(parsed.data.host)) continue;
         hosts.add(parsed.data.host);
-        for (const offer of parsed.data.bids) {
-          if (peers.has(offer.peer) || cfp.exclude.includes(offer.peer)) continue;
-          peers.add(offer.peer);
-          offers.push(offer);
-        }
+        take(parsed.data);
       }
     } catch (err) {
       // No responders (the capable peers just left): no bids this round.

@@ -33,8 +33,10 @@ export class HostBidder {
         callback: (err, msg) => {
           if (err !== null || msg.reply === undefined || msg.reply === "") return;
           try {
-            const reply = this.#answer(msg.data, capability);
-            if (reply !== undefined) msg.respond(JSON.stringify(reply));
+            const parsed = CallForProposals.safeParse(decodeJson(msg.data));
+            // A malformed call, or this host's own auction (it asks in-process): no reply.
+            if (!parsed.success || parsed.data.auctioneer === this.ctx.hostId) return;
+            msg.respond(JSON.stringify(this.answer(parsed.data, capability)));
           } catch (e) {
             this.ctx.log.warn({ err: String(e), capability }, "could not answer a call for proposals");
           }
@@ -48,10 +50,13 @@ export class HostBidder {
     for (const sub of this.#subs) sub.unsubscribe();
   }
 
-  #answer(data: Uint8Array, capability: string): BidReply | undefined {
-    const parsed = CallForProposals.safeParse(decodeJson(data));
-    if (!parsed.success) return undefined;
-    const cfp = parsed.data;
+  /** True when this host runs a peer serving `capability`. */
+  serves(capability: string): boolean {
+    return this.peers().some((p) => p.peer.capabilities.some((c) => c.name === capability));
+  }
+
+  /** This host's bids and declines for a call for proposals. */
+  answer(cfp: CallForProposals, capability: string = cfp.capability): BidReply {
     const reply: BidReply = { host: this.ctx.hostId, bids: [], declines: [] };
     const draining = this.draining();
     for (const { peer, load, capacity } of this.peers()) {

@@ -92,6 +92,7 @@ export class PeerHost {
       () => this.#workers.map((w) => ({ peer: w.definition, load: w.load, capacity: w.capacity })),
       () => this.#draining,
     );
+    ctx.localBids = (cfp) => (this.#bidder.serves(cfp.capability) ? this.#bidder.answer(cfp) : undefined);
     this.#consumer = auction ? new NeedsConsumer(ctx.nc.jetstream(), ctx.log, (m) => this.#onNeed(m)) : undefined;
   }
 
@@ -139,6 +140,7 @@ export class PeerHost {
       bidWindowMs: options.bidWindowMs ?? DEFAULT_BID_WINDOW_MS,
       weights: options.weights ?? {},
       onAward: options.onAward,
+      localBids: () => undefined,
     };
     const reopenPresence = () => openPresenceBucket(options.nc, heartbeatMs * PRESENCE_TTL_HEARTBEATS, options.streamReplicas ?? 1);
     const host = new PeerHost(ctx, options.peers, options.auction !== false, presence, reopenPresence);

@@ -7,6 +7,7 @@ import type { Clock } from "../core/clock.ts";
 import type { ClaimStore } from "./claims.ts";
 import type { PeerMetrics } from "./metrics.ts";
 import type { Directory } from "./presence.ts";
+import type { BidReply, CallForProposals } from "./protocol.ts";
 import type { WeightTable } from "./utility.ts";
 
 /** What one award looked like, for benchmarks and tests watching the mesh. */
@@ -38,4 +39,9 @@ export interface MeshContext {
   bidWindowMs: number;
   weights: WeightTable;
   onAward: ((event: AwardEvent) => void) | undefined;
+  /**
+   * This process's own bids for a call, computed in-process (undefined when it
+   * hosts no peer serving the capability). The host sets it once its bidder exists.
+   */
+  localBids: (cfp: CallForProposals) => BidReply | undefined;
 }

@@ -41,6 +41,8 @@ export const CallForProposals = z.strictObject({
   attempt: z.number().int().min(1),
   /** Peers that must not be awarded this attempt (they declined or let the need go). */
   exclude: z.array(z.string()).max(1_000),
+  /** The host running the auction: it scores its own peers in-process, so it does not answer over NATS. */
+  auctioneer: PeerId.optional(),
 });
 export type CallForProposals = z.infer<typeof CallForProposals>;
 
