@@ -93,7 +93,9 @@ export class Authenticator {
       throw new UnauthenticatedError("malformed authorization: expected `Bearer <credential>`");
     }
     const credential = header.slice("Bearer ".length);
-    if (credential.length > MAX_CREDENTIAL_CHARS) throw new UnauthenticatedError("unknown credential");
+    if (credential.length > MAX_CREDENTIAL_CHARS) {
+      throw new UnauthenticatedError(`unknown credential: a credential is longer than ${MAX_CREDENTIAL_CHARS} characters`);
+    }
     const principal = this.#byHash.get(hashCredential(credential));
     if (principal === undefined) throw new UnauthenticatedError("unknown credential");
     return principal;

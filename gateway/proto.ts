@@ -11,9 +11,10 @@ import { LOADER_OPTIONS, PROTO_DIR, PROTO_FILES } from "./proto-files.ts";
 
 /**
  * The gRPC API as loaded at runtime. Each method's request decoder is wrapped
- * so that bytes which are not a valid message, or a string field that is not
- * valid UTF-8, do not become INTERNAL errors deep in grpc-js: the request
- * arrives at its handler marked with the problem, and the handler answers
+ * so that bytes which are not a valid message, a field sent with the wrong
+ * wire type, or a string field that is not valid UTF-8, do not become
+ * INTERNAL errors deep in grpc-js (or a misread value): the request arrives
+ * at its handler marked with the problem, and the handler answers
  * INVALID_ARGUMENT naming the field.
  */
 
@@ -68,40 +69,59 @@ function requestTypeName(spec: ServiceDefinition[string]): string {
 
 function guardedDecoder(type: protobuf.Type, decode: (bytes: Buffer) => unknown): (bytes: Buffer) => unknown {
   return (bytes) => {
-    let decoded: unknown;
+    // The bytes are checked before they are decoded: protobufjs reads a field
+    // by its number alone, so a string sent where an enum is expected would
+    // otherwise become some channel.
+    let problem: string | undefined;
     try {
-      decoded = decode(bytes);
+      problem = findWireProblem(type, bytes, "");
+      if (problem === undefined) return decode(bytes);
     } catch (err) {
-      const marked = {};
-      wireProblems.set(marked, `request: not a valid ${type.name} message (${err instanceof Error ? err.message : String(err)})`);
-      return marked;
+      problem = `request: not a valid ${type.name} message (${err instanceof Error ? err.message : String(err)})`;
     }
-    const badField = findBadUtf8(type, bytes, "");
-    if (badField !== undefined && typeof decoded === "object" && decoded !== null) {
-      wireProblems.set(decoded, `${badField}: is not valid UTF-8`);
-    }
-    return decoded;
+    const marked = {};
+    wireProblems.set(marked, problem);
+    return marked;
   };
 }
 
-/** The first string field (dotted path) whose bytes are not valid UTF-8; nested messages are searched too. */
-export function findBadUtf8(type: protobuf.Type, bytes: Uint8Array, path: string): string | undefined {
+/** The wire type each scalar field type is sent with (a packed repeated field uses 2). */
+const WIRE_TYPES: Readonly<Record<string, number>> = {
+  double: 1, float: 5, int32: 0, uint32: 0, sint32: 0, fixed32: 5, sfixed32: 5,
+  int64: 0, uint64: 0, sint64: 0, fixed64: 1, sfixed64: 1, bool: 0, string: 2, bytes: 2,
+};
+
+/**
+ * The first known field (dotted path, then what is wrong) sent with another
+ * wire type than its .proto type, or a string field whose bytes are not valid
+ * UTF-8; nested messages are searched too. Unknown fields are skipped. Throws
+ * when the bytes are not a protobuf message at all.
+ */
+export function findWireProblem(type: protobuf.Type, bytes: Uint8Array, path: string): string | undefined {
   const reader = protobuf.Reader.create(bytes);
   while (reader.pos < reader.len) {
     const tag = reader.uint32();
     const field = type.fieldsById[tag >>> 3];
     const wireType = tag & 7;
-    if (field === undefined || wireType !== 2 || (field.type !== "string" && !(field.resolvedType instanceof protobuf.Type))) {
+    if (field === undefined) {
+      reader.skipType(wireType);
+      continue;
+    }
+    const at = path === "" ? field.name : `${path}.${field.name}`;
+    const nested = field.resolvedType instanceof protobuf.Type ? field.resolvedType : undefined;
+    const expected = field.map || nested !== undefined ? 2 : field.resolvedType instanceof protobuf.Enum ? 0 : WIRE_TYPES[field.type];
+    const packed = field.repeated && wireType === 2 && expected !== 2;
+    if (wireType !== expected && !packed) return `${at}: wrong wire type ${wireType} for a ${field.type} field`;
+    if (wireType !== 2 || packed || field.map) {
       reader.skipType(wireType);
       continue;
     }
     const value = reader.bytes();
-    const at = path === "" ? field.name : `${path}.${field.name}`;
-    if (field.type === "string") {
-      if (!isUtf8(value)) return at;
-    } else {
-      const nested = findBadUtf8(field.resolvedType as protobuf.Type, value, at);
-      if (nested !== undefined) return nested;
+    if (nested !== undefined) {
+      const problem = findWireProblem(nested, value, at);
+      if (problem !== undefined) return problem;
+    } else if (field.type === "string" && !isUtf8(value)) {
+      return `${at}: is not valid UTF-8`;
     }
   }
   return undefined;

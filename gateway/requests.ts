@@ -72,7 +72,10 @@ const Uint64 = z
 
 const Attachment = z.object({
   name: z.string().min(1, "is required").max(256, "must be at most 256 characters"),
-  content_type: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a media type such as image/png"),
+  content_type: z
+    .string()
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, "must be a media type such as image/png")
+    .max(128, "must be at most 128 characters"),
   size_bytes: Uint64,
 });
 

@@ -1,5 +1,6 @@
 import {
   status,
+  type Metadata,
   type sendUnaryData,
   type ServerDuplexStream,
   type ServerUnaryCall,
@@ -8,7 +9,7 @@ import {
 import type { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Channel } from "../blackboard/index.ts";
-import { OverloadedError, TimeoutError, asCasemeshError } from "../core/errors.ts";
+import { OverloadedError, TimeoutError, TooLargeError, asCasemeshError } from "../core/errors.ts";
 import type { Authenticator, Principal } from "./credentials.ts";
 import { statusName, toGrpcStatus } from "./grpc-status.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -18,6 +19,13 @@ import type { GatewayMetrics } from "./metrics.ts";
  * work in flight, honour the deadline and cancellation, map errors to gRPC
  * statuses, log without request content, and count the call.
  */
+
+/**
+ * The most call metadata accepted, in bytes, counted as HTTP/2 counts a
+ * header list (name, value and 32 per entry). grpc-js ignores the server
+ * option `grpc.max_metadata_size`, so the guard enforces it.
+ */
+export const DEFAULT_MAX_METADATA_BYTES = 8 * 1024;
 
 /** What a handler gets besides its request. */
 export interface CallScope {
@@ -37,6 +45,8 @@ export interface RpcGuardOptions {
   log: Logger;
   maxInFlight: number;
   maxStreams: number;
+  /** @default DEFAULT_MAX_METADATA_BYTES */
+  maxMetadataBytes?: number;
 }
 
 /** A unit of work a session message or unary call takes; released when it ends. */
@@ -78,7 +88,7 @@ export class RpcGuard {
       const run = async () => {
         const permit = this.acquire();
         try {
-          scope.principal = this.#o.auth.authenticate(call.metadata);
+          scope.principal = this.#admit(call.metadata);
           scope.checkDeadline();
           return await handler(call.request, scope);
         } finally {
@@ -126,7 +136,7 @@ export class RpcGuard {
   ): void {
     const { scope, done, channel } = this.#scope(method, call);
     const run = async () => {
-      scope.principal = this.#o.auth.authenticate(call.metadata);
+      scope.principal = this.#admit(call.metadata);
       scope.checkDeadline();
       if (this.#streams >= this.#o.maxStreams) {
         throw new OverloadedError(`gateway busy: ${this.#o.maxStreams} streams open; retry with backoff`);
@@ -152,6 +162,17 @@ export class RpcGuard {
         if (!call.cancelled) call.emit("error", s);
       },
     );
+  }
+
+  /** Refuses metadata over the bound (RESOURCE_EXHAUSTED), then authenticates the caller. */
+  #admit(metadata: Metadata): Principal {
+    const max = this.#o.maxMetadataBytes ?? DEFAULT_MAX_METADATA_BYTES;
+    let bytes = 0;
+    for (const [key, values] of Object.entries(metadata.toJSON())) {
+      for (const value of values) bytes += 32 + key.length + (typeof value === "string" ? Buffer.byteLength(value) : value.length);
+    }
+    if (bytes > max) throw new TooLargeError(`request metadata is ${bytes} bytes; at most ${max} are accepted`);
+    return this.#o.auth.authenticate(metadata);
   }
 
   #scope(method: string, call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>) {
