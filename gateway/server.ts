@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { Server, ServerCredentials } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
@@ -24,6 +26,14 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
 export const MAX_METADATA_BYTES = 8 * 1024;
 /** How long a stopping gateway lets calls finish before cutting them. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
+
+/**
+ * The reflection service's own protos, as @grpc/reflection ships them: with
+ * them, reflection lists itself among the services, as grpcurl expects.
+ */
+const REFLECTION_PROTOS = ["v1", "v1alpha"].map((v) =>
+  join(dirname(createRequire(import.meta.url).resolve("@grpc/reflection/package.json")), "build", "proto", "grpc", "reflection", v, "reflection.proto"),
+);
 
 export interface GatewayServerOptions {
   nc: NatsConnection;
@@ -78,10 +88,10 @@ export class GatewayServer {
       "grpc.max_metadata_size": MAX_METADATA_BYTES,
     });
     server.addService(api.channel, channelService({ nc, blackboard, intake: new Intake({ writer, blackboard }), guard }));
-    server.addService(api.agentDesk, agentDeskService({ guard }));
+    server.addService(api.agentDesk, agentDeskService({ nc, blackboard, writer, guard, log, gatewayId: config.gatewayId }));
     const health = new GatewayHealth(nc, blackboard, log, options.healthIntervalMs);
-    health.implementation.addToServer(server);
-    new ReflectionService({ ...api.packageDefinition, ...loadSync(healthProtoPath) }).addToServer(server);
+    health.addToServer(server);
+    new ReflectionService({ ...api.packageDefinition, ...loadSync([healthProtoPath, ...REFLECTION_PROTOS]) }).addToServer(server);
 
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(config.address, serverCredentials(config.tls), (err, bound) => (err === null ? resolve(bound) : reject(err)));
