@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { after } from "node:test";
 import { fileURLToPath } from "node:url";
+import { TEST_CREDENTIALS } from "./gateway.ts";
 
 /** The repository root. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -88,6 +89,53 @@ export async function spawnBlackboard(options: { natsUrl: string; dir: string; r
   });
   await proc.waitForLog((l) => l["msg"] === "blackboard ready", 30_000);
   return proc;
+}
+
+/** What a test gateway process is started with. */
+export interface GatewayProcessOptions {
+  natsUrl: string;
+  gatewayId: string;
+  /** host:port for gRPC. @default "127.0.0.1:0" (the ready line names the port picked) */
+  address?: string;
+  /** Variables added to, or (when undefined) removed from, the gateway's environment: TLS files, LOG_LEVEL, ... */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A gateway process that logged "gateway ready". */
+export interface GatewayProcess extends TestProcess {
+  /** host:port it serves gRPC on. */
+  readonly address: string;
+  /** `http://host:port/metrics` */
+  readonly metricsUrl: string;
+}
+
+/**
+ * The environment of a test gateway process: NATS_URL, the test credentials
+ * (harness/gateway.ts TOKENS), a free metrics port, info logs; `options.env`
+ * last, so a test can add TLS files or take the credentials away.
+ */
+export function gatewayEnv(options: GatewayProcessOptions): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NATS_URL: options.natsUrl,
+    CASEMESH_GATEWAY_ADDRESS: options.address ?? "127.0.0.1:0",
+    CASEMESH_GATEWAY_METRICS_PORT: "0",
+    CASEMESH_GATEWAY_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS),
+    CASEMESH_GATEWAY_CREDENTIALS_FILE: undefined,
+    CASEMESH_GATEWAY_ID: options.gatewayId,
+    LOG_LEVEL: "info",
+    ...options.env,
+  };
+}
+
+/** Starts `gateway/main.ts` as its own process and waits until it is ready; killed after the suite. */
+export async function spawnGateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
+  const proc = spawnTs("gateway/main.ts", gatewayEnv(options));
+  const ready = await proc.waitForLog((l) => l["msg"] === "gateway ready", 30_000);
+  const address = ready["address"];
+  const metricsUrl = ready["metrics"];
+  if (typeof address !== "string" || typeof metricsUrl !== "string") throw new Error(`"gateway ready" names no address or metrics url: ${JSON.stringify(ready)}`);
+  return { ...proc, address, metricsUrl };
 }
 
 function parseJson(line: string): Record<string, unknown> | undefined {
