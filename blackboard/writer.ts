@@ -107,6 +107,7 @@ export class FactWriter {
   readonly #verdicts: VerdictSource | undefined;
   readonly #nc: NatsConnection;
   #inFlight = 0;
+  #lastSeq = 0;
   readonly #waiting: (() => void)[] = [];
   readonly #metrics;
 
@@ -121,6 +122,11 @@ export class FactWriter {
     this.#ackTimeoutMs = options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
     this.#verdicts = options.verdicts;
     this.#metrics = options.registry === undefined ? undefined : writerMetrics(options.registry);
+  }
+
+  /** The highest sequence this writer has had acknowledged: a read with it as `minSeq` sees every write made so far. */
+  get lastSeq(): number {
+    return this.#lastSeq;
   }
 
   /** Creates a writer after making sure the streams exist. */
@@ -200,6 +206,7 @@ export class FactWriter {
     }
     this.#metrics?.duration.observe((performance.now() - started) / 1000);
     this.#metrics?.appended.inc({ kind: fact.kind, outcome: ack.duplicate ? "duplicate" : "stored" });
+    if (ack.seq > this.#lastSeq) this.#lastSeq = ack.seq;
 
     if (options.expectedCaseSeq !== undefined && this.#verdicts !== undefined) {
       const verdict = await this.#verdicts.factVerdict(ack.seq);

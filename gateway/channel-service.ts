@@ -3,13 +3,14 @@ import type { NatsConnection } from "nats";
 import type { BlackboardClient, Channel } from "../blackboard/index.ts";
 import { BadRequestError } from "../core/errors.ts";
 import { watchCase } from "./case-events.ts";
-import { requireChannel } from "./credentials.ts";
+import { requireCaseReader, requireChannel } from "./credentials.ts";
 import type { ChannelServiceHandlers } from "./generated/casemesh/v1/ChannelService.ts";
 import type { SendResponse } from "./generated/casemesh/v1/SendResponse.ts";
 import type { SessionEvent } from "./generated/casemesh/v1/SessionEvent.ts";
 import type { Intake, InboundMessage } from "./intake.ts";
 import { GetTimelineRequest, LinkAddressRequest, SendRequest, SessionStep, WatchCaseRequest, parseRequest } from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
+import { streamInbox } from "./stream-inbox.ts";
 import { readTimeline } from "./timeline.ts";
 
 /** What the channel service works with. */
@@ -39,8 +40,9 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
 
     GetTimeline: guard.unary("GetTimeline", async (raw, scope) => {
       const req = parseRequest(GetTimelineRequest, raw, "GetTimelineRequest");
-      scope.checkDeadline();
-      return readTimeline(blackboard, req.case_id);
+      const { timeline, state } = await readTimeline(blackboard, req.case_id, intake.seenSeq);
+      requireCaseReader(scope.principal, req.case_id, state.channels);
+      return timeline;
     }),
 
     LinkAddress: guard.unary("LinkAddress", async (raw, scope) => {
@@ -53,7 +55,8 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
 
     WatchCase: guard.serverStream("WatchCase", async (raw, scope, call) => {
       const req = parseRequest(WatchCaseRequest, raw, "WatchCaseRequest");
-      await blackboard.getCaseBrief({ caseId: req.case_id });
+      const brief = await blackboard.getCaseBrief({ caseId: req.case_id, minSeq: intake.seenSeq });
+      requireCaseReader(scope.principal, req.case_id, brief.case.channels);
       const out = streamWriter(call);
       await watchCase({
         nc,
@@ -87,12 +90,16 @@ async function runSession(
 ): Promise<void> {
   const out = streamWriter(call);
   let session: { channel: Channel; address: string; caseId: string | undefined; afterSeq: number } | undefined;
+  // Ends the session: the call ended, the gateway is stopping, or its watch failed.
+  const ending = new AbortController();
+  const onEnd = () => ending.abort(scope.signal.reason);
+  scope.signal.addEventListener("abort", onEnd, { once: true });
+  let watchFailure: unknown;
   let watch: AbortController | undefined;
   const follow = (caseId: string, afterSeq: number) => {
     watch?.abort();
     const controller = new AbortController();
     watch = controller;
-    scope.signal.addEventListener("abort", () => controller.abort(), { once: true });
     const channel = session?.channel;
     void watchCase({
       nc: deps.nc,
@@ -106,12 +113,16 @@ async function runSession(
         await out({ event });
         deps.guard.sent("Session");
       },
-    }).catch((err: unknown) => scope.log.warn({ err: String(err) }, "session watch ended"));
+    }).catch((err: unknown) => {
+      // Replies could be missed from here on: end the session, so the client
+      // reopens it with the last sequence it received.
+      if (controller.signal.aborted) return;
+      watchFailure = err;
+      ending.abort(err);
+    });
   };
   try {
-    // Iterating a stream destroys it when the loop ends, which would drop the
-    // final status; the session ends the call itself.
-    for await (const raw of call.iterator({ destroyOnReturn: false }) as AsyncIterable<unknown>) {
+    for await (const raw of streamInbox(call, ending.signal)) {
       const step = parseRequest(SessionStep, raw, "SessionRequest");
       if (step.kind === "open") {
         if (session !== undefined) throw new BadRequestError("open: the session is already open");
@@ -125,7 +136,8 @@ async function runSession(
         continue;
       }
       if (session === undefined) throw new BadRequestError("message: send open first");
-      const permit = deps.guard.acquire();
+      // A busy gateway slows the session down rather than ending it.
+      const permit = await deps.guard.acquireWhenFree(ending.signal);
       try {
         const accepted = await accept(inbound(session.channel, session.address, step.message), scope);
         await out({ accepted });
@@ -138,8 +150,10 @@ async function runSession(
         permit.release();
       }
     }
+    if (watchFailure !== undefined) throw watchFailure;
   } finally {
     watch?.abort();
+    scope.signal.removeEventListener("abort", onEnd);
   }
 }
 

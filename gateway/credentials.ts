@@ -109,6 +109,17 @@ export function requireChannel(principal: Principal, channel: Channel): void {
   }
 }
 
+/**
+ * Who may read a case (its timeline, its events): an agent desk, or a channel
+ * client whose credential speaks for a channel the customer used on this case.
+ * A chat backend does not read a case that never touched chat.
+ */
+export function requireCaseReader(principal: Principal, caseId: string, caseChannels: readonly Channel[]): void {
+  if (principal.desk) return;
+  if (caseChannels.some((c) => principal.channels.has(c))) return;
+  throw new PermissionDeniedError(`credential ${principal.id} may not read case ${caseId}: the customer has not used its channels on it`);
+}
+
 /** Refuses a caller whose credential is not an agent desk's. */
 export function requireDesk(principal: Principal): void {
   if (!principal.desk) throw new PermissionDeniedError(`credential ${principal.id} is not an agent desk credential`);

@@ -125,7 +125,7 @@ export async function runDeskSession(o: DeskSessionOptions): Promise<void> {
   const show = async (offer: DeskOffer) => {
     const left = Date.parse(offer.expiresAt) - o.clock.now();
     if (left <= 0 || shown.has(offer.offerId)) return;
-    const timeline = await readTimeline(o.blackboard, offer.caseId, offer.caseSeq).catch((err: unknown): Timeline | null => {
+    const timeline = await readTimeline(o.blackboard, offer.caseId, offer.caseSeq).then((r) => r.timeline, (err: unknown): Timeline | null => {
       log.warn({ offerId: offer.offerId, caseId: offer.caseId, err: String(err) }, "offering without the case timeline");
       return null;
     });

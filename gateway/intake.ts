@@ -60,6 +60,11 @@ export class Intake {
     this.#bb = options.blackboard;
   }
 
+  /** The highest sequence this gateway has written or read: reads with it as `minSeq` see all of it. */
+  get seenSeq(): number {
+    return Math.max(this.#lastSeq, this.#writer.lastSeq);
+  }
+
   /** The customer behind an address, known or new, and their open case. */
   async findCustomer(channel: Channel, address: string): Promise<KnownCustomer> {
     const found = await this.#bb.findCustomerByAddress({ channel, address, minSeq: this.#lastSeq }).catch(notFound);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CaseId, Channel, MAX_TEXT_CHARS } from "../blackboard/index.ts";
+import { CaseId, Channel, MAX_TEXT_CHARS, normalizeAddress } from "../blackboard/index.ts";
 import { ContractViolationError } from "../core/errors.ts";
 import type { GetTimelineRequest__Output } from "./generated/casemesh/v1/GetTimelineRequest.ts";
 import type { LinkAddressRequest__Output } from "./generated/casemesh/v1/LinkAddressRequest.ts";
@@ -79,19 +79,36 @@ const Attachment = z.object({
   size_bytes: Uint64,
 });
 
-export const SendRequest = z.object({
+/** Why `address` cannot be a `channel` address, or undefined: a phone number for voice, an email address for email. */
+export function addressProblem(channel: Channel, address: string): string | undefined {
+  const normal = normalizeAddress(channel, address);
+  if (channel === "voice" && !/^\+?[0-9]{3,20}$/.test(normal)) return "must be a phone number: 3-20 digits, optionally with + and spaces, dashes, dots or brackets";
+  if (channel === "email" && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(normal)) return "must be an email address";
+  return undefined;
+}
+
+/** Checks the address at `addressKey` against the channel at `channelKey`. */
+function channelAddress<K extends string, A extends string>(channelKey: K, addressKey: A) {
+  return (value: Record<K, Channel> & Record<A, string>, ctx: z.RefinementCtx) => {
+    const problem = addressProblem(value[channelKey], value[addressKey]);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: [addressKey], message: problem });
+  };
+}
+
+const SendFields = {
   channel: ProtoChannel,
   address: Address,
   text: Text,
   attachments: z.array(Attachment).max(MAX_ATTACHMENTS, `must list at most ${MAX_ATTACHMENTS} attachments`),
   client_message_id: ClientMessageId,
-});
+};
+export const SendRequest = z.object(SendFields).superRefine(channelAddress("channel", "address"));
 export type SendRequest = z.infer<typeof SendRequest>;
 
-const SessionOpen = z.object({ channel: ProtoChannel, address: Address, after_seq: Uint64 });
+const SessionOpen = z.object({ channel: ProtoChannel, address: Address, after_seq: Uint64 }).superRefine(channelAddress("channel", "address"));
 const SessionMessage = z.object({
   text: Text,
-  attachments: SendRequest.shape.attachments,
+  attachments: SendFields.attachments,
   client_message_id: ClientMessageId,
 });
 
@@ -112,7 +129,9 @@ export const LinkAddressRequest = z.object({
   channel: ProtoChannel,
   address: Address,
   verified: z.boolean(),
-});
+})
+  .superRefine(channelAddress("known_channel", "known_address"))
+  .superRefine(channelAddress("channel", "address"));
 
 /** Compiles only when every object proto-loader can hand over is an input `S` reads. */
 type Reads<S extends z.ZodType, Generated> = Generated extends z.input<S> ? true : never;

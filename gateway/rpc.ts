@@ -9,7 +9,7 @@ import {
 import type { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Channel } from "../blackboard/index.ts";
-import { OverloadedError, TimeoutError, TooLargeError, asCasemeshError } from "../core/errors.ts";
+import { OverloadedError, TimeoutError, TooLargeError, UnavailableError, asCasemeshError } from "../core/errors.ts";
 import type { Authenticator, Principal } from "./credentials.ts";
 import { statusName, toGrpcStatus } from "./grpc-status.ts";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -58,6 +58,9 @@ export class RpcGuard {
   readonly #o: RpcGuardOptions;
   #inFlight = 0;
   #streams = 0;
+  #slotFreed: (() => void)[] = [];
+  #closing = false;
+  readonly #openStreams = new Set<() => void>();
 
   constructor(options: RpcGuardOptions) {
     this.#o = options;
@@ -66,7 +69,7 @@ export class RpcGuard {
   /** Takes one in-flight slot or throws RESOURCE_EXHAUSTED. */
   acquire(): Permit {
     if (this.#inFlight >= this.#o.maxInFlight) {
-      throw new OverloadedError(`gateway busy: ${this.#o.maxInFlight} requests in flight; retry with backoff`);
+      throw new OverloadedError(`gateway busy: its limit on requests in flight (${this.#o.maxInFlight}) is reached; retry with backoff`);
     }
     this.#inFlight++;
     this.#o.metrics.inFlight.set(this.#inFlight);
@@ -77,8 +80,42 @@ export class RpcGuard {
         released = true;
         this.#inFlight--;
         this.#o.metrics.inFlight.set(this.#inFlight);
+        this.#slotFreed.shift()?.();
       },
     };
+  }
+
+  /**
+   * Takes one in-flight slot, waiting for one to free up: a stream's next
+   * message waits (backpressure on that stream) instead of failing. Each
+   * stream waits for at most one slot, so the waiters are bounded by the
+   * stream limit. Throws when `signal` aborts first.
+   */
+  async acquireWhenFree(signal: AbortSignal): Promise<Permit> {
+    while (this.#inFlight >= this.#o.maxInFlight) {
+      if (signal.aborted) throw asCasemeshError(signal.reason);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal.removeEventListener("abort", wake);
+          this.#slotFreed = this.#slotFreed.filter((w) => w !== wake);
+          resolve();
+        };
+        this.#slotFreed.push(wake);
+        signal.addEventListener("abort", wake, { once: true });
+      });
+    }
+    if (signal.aborted) throw asCasemeshError(signal.reason);
+    return this.acquire();
+  }
+
+  /**
+   * The gateway is stopping: refuse new streams and end every open one with
+   * UNAVAILABLE, so clients resume on another gateway at once (from the last
+   * sequence they received) instead of waiting out the shutdown grace.
+   */
+  closeStreams(): void {
+    this.#closing = true;
+    for (const close of [...this.#openStreams]) close();
   }
 
   unary<Req, Res>(method: string, handler: (request: Req, scope: CallScope) => Promise<Res>) {
@@ -134,21 +171,27 @@ export class RpcGuard {
     call: ServerWritableStream<unknown, unknown> | ServerDuplexStream<unknown, unknown>,
     body: (scope: CallScope) => Promise<void>,
   ): void {
-    const { scope, done, channel } = this.#scope(method, call);
+    const { scope, done, channel, abort } = this.#scope(method, call);
+    const close = () => abort(new UnavailableError("the gateway is stopping; resume on another gateway"));
     const run = async () => {
       scope.principal = this.#admit(call.metadata);
       scope.checkDeadline();
+      if (this.#closing) close();
       if (this.#streams >= this.#o.maxStreams) {
-        throw new OverloadedError(`gateway busy: ${this.#o.maxStreams} streams open; retry with backoff`);
+        throw new OverloadedError(`gateway busy: its limit on open streams (${this.#o.maxStreams}) is reached; retry with backoff`);
       }
       this.#streams++;
+      this.#openStreams.add(close);
       this.#o.metrics.streams.inc({ method });
       try {
         await body(scope);
       } finally {
         this.#streams--;
+        this.#openStreams.delete(close);
         this.#o.metrics.streams.dec({ method });
       }
+      // Ended by the gateway stopping: say so, so the client resumes elsewhere.
+      if (scope.signal.reason instanceof UnavailableError) throw scope.signal.reason;
     };
     run().then(
       () => {
@@ -200,13 +243,14 @@ export class RpcGuard {
       if (timer !== undefined) clearTimeout(timer);
       events.removeListener("cancelled", onCancel);
     };
-    return { scope, done, channel: () => channel };
+    return { scope, done, channel: () => channel, abort: (reason: Error) => controller.abort(reason) };
   }
 
   #fail(method: string, channel: string, err: unknown, scope: CallScope) {
     const s = toGrpcStatus(err);
     this.#count(method, channel, s.code);
-    const fields = { code: statusName(s.code), credential: scope.principal.id, channel };
+    // `credentialId`: the logger censors any field named `credential`.
+    const fields = { code: statusName(s.code), credentialId: scope.principal.id, channel };
     if (s.code === status.INTERNAL) scope.log.error({ ...fields, err: asCasemeshError(err).message }, "request failed");
     else scope.log.debug({ ...fields, details: s.details }, "request refused");
     return s;

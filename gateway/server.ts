@@ -22,8 +22,6 @@ import { RpcGuard } from "./rpc.ts";
 
 /** The largest request message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED from grpc-js. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
-/** The most call metadata accepted, in bytes. */
-export const MAX_METADATA_BYTES = 8 * 1024;
 /** How long a stopping gateway lets calls finish before cutting them. */
 export const DEFAULT_SHUTDOWN_GRACE_MS = 5_000;
 
@@ -58,8 +56,11 @@ export class GatewayServer {
   readonly address: string;
   readonly #log: Logger;
 
-  private constructor(server: Server, health: GatewayHealth, address: string, log: Logger) {
+  readonly #guard: RpcGuard;
+
+  private constructor(server: Server, guard: RpcGuard, health: GatewayHealth, address: string, log: Logger) {
     this.#server = server;
+    this.#guard = guard;
     this.health = health;
     this.address = address;
     this.#log = log;
@@ -85,7 +86,6 @@ export class GatewayServer {
     const api = loadApi();
     const server = new Server({
       "grpc.max_receive_message_length": MAX_REQUEST_BYTES,
-      "grpc.max_metadata_size": MAX_METADATA_BYTES,
     });
     server.addService(api.channel, channelService({ nc, blackboard, intake: new Intake({ writer, blackboard }), guard }));
     server.addService(api.agentDesk, agentDeskService({ nc, blackboard, writer, guard, log, gatewayId: config.gatewayId }));
@@ -100,14 +100,19 @@ export class GatewayServer {
     });
     const host = config.address.slice(0, config.address.lastIndexOf(":"));
     await health.start();
-    const gateway = new GatewayServer(server, health, `${host}:${port}`, log);
+    const gateway = new GatewayServer(server, guard, health, `${host}:${port}`, log);
     log.info({ address: gateway.address, tls: config.tls !== undefined, mtls: config.tls?.clientCaFile !== undefined }, "gateway listening");
     return gateway;
   }
 
-  /** Reports NOT_SERVING, lets calls finish for up to `graceMs`, then cuts the rest. */
+  /**
+   * Reports NOT_SERVING, ends open streams with UNAVAILABLE (their clients
+   * resume elsewhere), lets unary calls finish for up to `graceMs`, then cuts
+   * the rest.
+   */
   async stop(graceMs = DEFAULT_SHUTDOWN_GRACE_MS): Promise<void> {
     this.health.stop();
+    this.#guard.closeStreams();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.#server.forceShutdown();

@@ -1,4 +1,4 @@
-import type { BlackboardClient, StoredFact } from "../blackboard/index.ts";
+import type { BlackboardClient, CaseState, StoredFact } from "../blackboard/index.ts";
 import { checkFact } from "../blackboard/index.ts";
 import type { Handoff } from "./generated/casemesh/v1/Handoff.ts";
 import type { Timeline } from "./generated/casemesh/v1/Timeline.ts";
@@ -11,13 +11,13 @@ import { protoChannel } from "./requests.ts";
  * of the step that opened the need. Read from the blackboard at its latest
  * version, or at least at `minSeq`.
  */
-export async function readTimeline(blackboard: BlackboardClient, caseId: string, minSeq = 0): Promise<Timeline> {
+export async function readTimeline(blackboard: BlackboardClient, caseId: string, minSeq = 0): Promise<{ timeline: Timeline; state: CaseState }> {
   const { case: state, facts } = await blackboard.getCase({ caseId, minSeq });
   const openedBy = new Map<string, string>();
   for (const { fact } of facts) {
     if (fact.kind === "need.opened" && fact.needId !== null) openedBy.set(fact.needId, fact.source.capability);
   }
-  return {
+  const timeline: Timeline = {
     case_id: state.caseId,
     customer_id: state.customerId ?? "",
     status: state.status,
@@ -27,6 +27,7 @@ export async function readTimeline(blackboard: BlackboardClient, caseId: string,
     handoffs: facts.flatMap((f) => handoff(f, openedBy)),
     last_seq: String(state.lastSeq),
   };
+  return { timeline, state };
 }
 
 function timelineFact({ seq, fact }: StoredFact): TimelineFact {

@@ -19,8 +19,10 @@ import { NotFoundError } from "../core/errors.ts";
 import { MAX_CREDENTIAL_CHARS } from "../gateway/credentials.ts";
 import { PROTO_DIR, PROTO_FILES } from "../gateway/proto-files.ts";
 import { MAX_ADDRESS_CHARS, MAX_ATTACHMENTS, MAX_CLIENT_MESSAGE_ID_CHARS } from "../gateway/requests.ts";
-import { MAX_METADATA_BYTES, MAX_REQUEST_BYTES } from "../gateway/server.ts";
-import { TOKENS, call, channelClient, startGateway } from "./harness/gateway.ts";
+import { DEFAULT_MAX_METADATA_BYTES as MAX_METADATA_BYTES } from "../gateway/rpc.ts";
+import { MAX_REQUEST_BYTES } from "../gateway/server.ts";
+import type { SessionEvent__Output } from "../gateway/generated/casemesh/v1/SessionEvent.ts";
+import { TOKENS, auth, call, channelClient, startGateway } from "./harness/gateway.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
 import { startReplica } from "./harness/replica.ts";
 
@@ -289,6 +291,8 @@ const ROWS: Row[] = [
   // grpc-js will not send two authorization values and Node's HTTP/2 server keeps only the first; a proxy merges them into one.
   { name: "two authorization headers merged by a proxy", method: "Send", request: send(), credential: { authorization: [`Bearer ${TOKENS.chat}, Bearer ${TOKENS.email}`] }, code: UNAUTHENTICATED, message: /malformed authorization: expected `Bearer <credential>`/ },
   { name: "metadata over MAX_METADATA_BYTES", method: "Send", request: send(), metadata: { "x-padding": "p".repeat(MAX_METADATA_BYTES) }, code: RESOURCE_EXHAUSTED, message: new RegExp(`metadata is \\d+ bytes; at most ${MAX_METADATA_BYTES}`) },
+  { name: "a voice address that is not a phone number", method: "Send", request: send({ channel: "VOICE", address: "(-)" }), credential: TOKENS.voice, code: INVALID_ARGUMENT, message: /at address: must be a phone number/ },
+  { name: "an email address without @", method: "Send", request: send({ channel: "EMAIL", address: "not-an-email" }), credential: TOKENS.email, code: INVALID_ARGUMENT, message: /at address: must be an email address/ },
   { name: "a voice credential sending as email", method: "Send", request: send({ channel: "EMAIL", address: `${fresh()}@example.com` }), credential: TOKENS.voice, code: PERMISSION_DENIED, message: /credential ivr may not act for the email channel/ },
   { name: "the desk credential posting as chat", method: "Send", request: send(), credential: TOKENS.desk, code: PERMISSION_DENIED, message: /credential agent-desk may not act for the chat channel/ },
   // Send: deadlines
@@ -318,7 +322,7 @@ const ROWS: Row[] = [
   { name: "Session request with neither open nor message", method: "Session", request: [{}], code: INVALID_ARGUMENT, message: /must set open or message/ },
   { name: "Session opened twice", method: "Session", request: [open(), open()], code: INVALID_ARGUMENT, message: /open: the session is already open/ },
   { name: "Session open with channel missing", method: "Session", request: [open({ channel: "CHANNEL_UNSPECIFIED" })], code: INVALID_ARGUMENT, message: /at open\.channel: must be one of/ },
-  { name: "Session open for another credential's channel", method: "Session", request: [open({ channel: "VOICE" }), message()], code: PERMISSION_DENIED, message: /may not act for the voice channel/ },
+  { name: "Session open for another credential's channel", method: "Session", request: [open({ channel: "VOICE", address: "+1 555 0100 999" }), message()], code: PERMISSION_DENIED, message: /may not act for the voice channel/ },
   { name: "Session open with address not UTF-8", method: "Session", request: [wire([1, wire([1, 1], [2, NOT_UTF8.stray], [3, 0])])], code: INVALID_ARGUMENT, message: /at open\.address: is not valid UTF-8/ },
   { name: "Session message with text too long", method: "Session", request: [open(), message({ text: "y".repeat(MAX_TEXT_CHARS + 1) })], code: INVALID_ARGUMENT, message: /at message\.text: must be at most/ },
   { name: "Session with no credential", method: "Session", request: [open(), message()], credential: NO_CREDENTIAL, code: UNAUTHENTICATED, message: /missing credential/ },
@@ -408,7 +412,7 @@ test("in-flight work is bounded: past the bound the answer is RESOURCE_EXHAUSTED
   for (const { result } of refused) {
     const err = (result as PromiseRejectedResult).reason as ServiceError;
     assert.equal(status[err.code], "RESOURCE_EXHAUSTED", err.details);
-    assert.match(err.details, /gateway busy: 1 requests in flight; retry with backoff/);
+    assert.match(err.details, /gateway busy: its limit on requests in flight \(1\) is reached; retry with backoff/);
   }
   const stored = await Promise.all(sent.map((s) => onBlackboard(s.request.client_message_id)));
   assert.equal(stored.filter(Boolean).length, answered.length, "one message.received per OK answer");
@@ -427,3 +431,24 @@ test("a Send refused with RESOURCE_EXHAUSTED succeeds when retried, and is store
   const { facts } = await blackboard.getCase({ caseId: again.case_id, minSeq: Number(again.seq) });
   assert.equal(facts.filter((f) => f.fact.kind === "message.received").length, 1);
 });
+
+test("a live Session at a busy gateway waits for a slot instead of ending", async () => {
+  const session = busyClient.session(auth(TOKENS.chat));
+  const accepted: string[] = [];
+  let failure: ServiceError | undefined;
+  session.on("data", (e: SessionEvent__Output) => {
+    if (e.kind === "accepted" && e.accepted !== null && e.accepted !== undefined) accepted.push(e.accepted.seq);
+  });
+  session.on("error", (err: ServiceError) => (failure = err));
+  session.write({ open: { channel: "CHAT", address: "patient-user", after_seq: "0" } });
+  const hammer = burst("hammer", 30);
+  for (let i = 0; i < 5; i++) session.write({ message: { text: `message ${i}`, client_message_id: `patient-${i}`, attachments: [] } });
+  const refusedSends = (await hammer).filter((s) => s.result?.status === "rejected").length;
+  const deadline = Date.now() + 10_000;
+  while (accepted.length < 5 && failure === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  session.end();
+  assert.equal(failure, undefined, "the session was not ended");
+  assert.equal(accepted.length, 5, "every session message was accepted");
+  assert.ok(refusedSends >= 1, "the gateway really was at its bound (some unary Sends were refused)");
+});
+

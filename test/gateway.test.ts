@@ -16,9 +16,9 @@ const gateway = await startGateway(nc);
 const client = channelClient(gateway.address);
 const blackboard = new BlackboardClient(nc);
 
-/** The facts of `kind` on a case. */
-async function factsOf(caseId: string, kind: string) {
-  const { facts } = await blackboard.getCase({ caseId });
+/** The facts of `kind` on a case, as of at least `minSeq`. */
+async function factsOf(caseId: string, kind: string, minSeq = 0) {
+  const { facts } = await blackboard.getCase({ caseId, minSeq });
   return facts.filter((f) => f.fact.kind === kind);
 }
 
@@ -79,8 +79,8 @@ test("two retries racing each other write one message", async () => {
   assert.equal(new Set(answers.map((a) => a.case_id)).size, 1);
   assert.equal(new Set(answers.map((a) => a.seq)).size, 1);
   const caseId = answers[0]?.case_id ?? "";
-  await eventually("facts projected", async () => ((await factsOf(caseId, "message.received")).length > 0 ? true : undefined));
-  assert.equal((await factsOf(caseId, "message.received")).length, 1);
+  const seq = Number(answers[0]?.seq);
+  assert.equal((await factsOf(caseId, "message.received", seq)).length, 1);
   assert.equal((await factsOf(caseId, "case.opened")).length, 1);
 });
 
@@ -142,3 +142,42 @@ test("a Session opens for an address, accepts messages, and streams back replies
   session.end();
   await ended;
 });
+
+test("a case is read only by the agent desk or by channels the customer used on it", async () => {
+  const chatOnly = await call(client, "send", { channel: "CHAT", address: "private-user", text: "my account", client_message_id: "p-1" }, TOKENS.chat);
+  const denied = await callFails(client, "getTimeline", { case_id: chatOnly.case_id }, TOKENS.voice);
+  assert.equal(denied.code, status.PERMISSION_DENIED);
+  assert.match(denied.details, /may not read case/);
+  const watch = collect(client.watchCase({ case_id: chatOnly.case_id, after_seq: "0" }, auth(TOKENS.email)));
+  assert.equal((await watch.ended)?.code, status.PERMISSION_DENIED);
+  assert.equal(watch.items.length, 0);
+  const desk = await call(client, "getTimeline", { case_id: chatOnly.case_id }, TOKENS.desk);
+  assert.equal(desk.case_id, chatOnly.case_id);
+  // Once the customer calls in on that case, the voice channel may read it.
+  await call(client, "linkAddress", { known_channel: "CHAT", known_address: "private-user", channel: "VOICE", address: "+15550107777", verified: true }, TOKENS.voice);
+  await call(client, "send", { channel: "VOICE", address: "+15550107777", text: "calling", client_message_id: "p-2" }, TOKENS.voice);
+  const voice = await call(client, "getTimeline", { case_id: chatOnly.case_id }, TOKENS.voice);
+  assert.deepEqual(voice.channels, ["CHAT", "VOICE"]);
+});
+
+test("a stopping gateway ends its streams with UNAVAILABLE at once, so clients resume elsewhere", async () => {
+  const leaving = await startGateway(nc, { config: { gatewayId: "test-gw-leaving" } });
+  const leavingClient = channelClient(leaving.address);
+  const first = await call(leavingClient, "send", { channel: "CHAT", address: "leaver", text: "hi", client_message_id: "l-1" }, TOKENS.chat);
+  const watch = collect(leavingClient.watchCase({ case_id: first.case_id, after_seq: "0" }, auth(TOKENS.chat)));
+  const session = leavingClient.session(auth(TOKENS.chat));
+  const sessionEnded = new Promise<number | undefined>((resolve) => {
+    session.on("data", () => undefined);
+    session.on("error", (err: { code: number }) => resolve(err.code));
+    session.on("end", () => resolve(undefined));
+  });
+  session.write({ open: { channel: "CHAT", address: "leaver", after_seq: "0" } });
+  await eventually("the watch is streaming", async () => (watch.items.length > 0 ? true : undefined));
+  const started = Date.now();
+  await leaving.stop(10_000);
+  const stoppedInMs = Date.now() - started;
+  assert.equal((await watch.ended)?.code, status.UNAVAILABLE);
+  assert.equal(await sessionEnded, status.UNAVAILABLE);
+  assert.ok(stoppedInMs < 5_000, `stopped in ${stoppedInMs} ms, not after the 10 s grace`);
+});
+
