@@ -10,8 +10,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { Channel } from "../blackboard/index.ts";
 import { ConfigError } from "../core/errors.ts";
-import { CredentialEntry, MAX_CREDENTIAL_CHARS, hashCredential } from "../gateway/credentials.ts";
-import { newCredential } from "../gateway/new-credential.ts";
+import { CredentialEntry, MAX_CREDENTIAL_CHARS, hashCredential, newCredential } from "../gateway/index.ts";
 import { StartupError } from "./nats-choice.ts";
 
 /** The secrets file, under the data folder. */

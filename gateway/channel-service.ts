@@ -1,4 +1,4 @@
-import type { ServerDuplexStream, ServerWritableStream } from "@grpc/grpc-js";
+import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
 import type { BlackboardClient, Channel } from "../blackboard/index.ts";
 import { BadRequestError } from "../core/errors.ts";
@@ -10,7 +10,7 @@ import type { SessionEvent } from "./generated/casemesh/v1/SessionEvent.ts";
 import type { Intake, InboundMessage } from "./intake.ts";
 import { GetTimelineRequest, LinkAddressRequest, SendRequest, SessionStep, WatchCaseRequest, parseRequest } from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
-import { streamInbox } from "./stream-inbox.ts";
+import { streamInbox, streamWriter } from "./stream-io.ts";
 import { readTimeline } from "./timeline.ts";
 
 /** What the channel service works with. */
@@ -168,21 +168,5 @@ function inbound(
     text: m.text,
     clientMessageId: m.client_message_id,
     attachments: m.attachments.map((a) => ({ name: a.name, contentType: a.content_type, sizeBytes: a.size_bytes })),
-  };
-}
-
-/** Writes to a stream one message at a time, waiting for the client to drain when it falls behind. */
-function streamWriter<T>(call: ServerWritableStream<unknown, T> | ServerDuplexStream<unknown, T>): (message: T) => Promise<void> {
-  let tail = Promise.resolve();
-  return (message) => {
-    tail = tail.then(
-      () =>
-        new Promise<void>((resolve) => {
-          if (call.cancelled || call.destroyed) return resolve();
-          if (call.write(message)) resolve();
-          else call.once("drain", () => resolve());
-        }),
-    );
-    return tail;
   };
 }

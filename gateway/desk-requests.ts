@@ -6,6 +6,7 @@ import type { HandBackRequest__Output } from "./generated/casemesh/v1/HandBackRe
 import type { OfferDecision__Output } from "./generated/casemesh/v1/OfferDecision.ts";
 import type { ResolveRequest__Output } from "./generated/casemesh/v1/ResolveRequest.ts";
 import type { SignInRequest__Output } from "./generated/casemesh/v1/SignInRequest.ts";
+import { CONTROL, personText, type Reads } from "./requests.ts";
 
 /**
  * The agent desk's requests, parsed where they enter (with `parseRequest`
@@ -18,20 +19,6 @@ import type { SignInRequest__Output } from "./generated/casemesh/v1/SignInReques
 export const MAX_DISPLAY_NAME_CHARS = 128;
 /** The longest resolution, in characters (the `case.resolved` contract's limit). */
 export const MAX_RESOLUTION_CHARS = 2_000;
-
-// C0 controls other than tab, newline and carriage return; DEL and the C1 range.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-/** Text a person wrote: non-empty, at most `max` characters, no control characters. */
-function personText(what: string, max: number) {
-  return z
-    .string()
-    .min(1, { message: `is required (${what})`, abort: true })
-    .refine((v) => v.trim().length > 0, "must not be only whitespace")
-    .refine((v) => v.length <= max, `must be at most ${max} characters`)
-    .refine((v) => !CONTROL.test(v), "must not contain control characters");
-}
 
 const Agent = z.string().min(1, { message: "is required (the signed-in agent's id)", abort: true }).pipe(AgentId);
 const Offer = z.string().min(1, { message: "is required (the offer_id of an offer on the SignIn stream)", abort: true }).pipe(OfferId);
@@ -80,8 +67,6 @@ export const HandBackRequest = z.object({
 });
 export type HandBackRequest = z.infer<typeof HandBackRequest>;
 
-/** Compiles only when every object proto-loader can hand over is an input `S` reads. */
-type Reads<S extends z.ZodType, Generated> = Generated extends z.input<S> ? true : never;
 const proof: [
   Reads<typeof SignInRequest, SignInRequest__Output>,
   Reads<typeof OfferDecision, OfferDecision__Output>,

@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { ServerWritableStream } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { Channel, type BlackboardClient, type FactSource, type FactWriter } from "../blackboard/index.ts";
@@ -11,9 +10,9 @@ import { DeskReplyRequest, HandBackRequest, OfferDecision, ResolveRequest, SignI
 import { WITHDRAWN_EXPIRED, runDeskSession } from "./desk-session.ts";
 import type { AgentDeskServiceHandlers } from "./generated/casemesh/v1/AgentDeskService.ts";
 import type { DecisionResponse } from "./generated/casemesh/v1/DecisionResponse.ts";
-import type { DeskEvent } from "./generated/casemesh/v1/DeskEvent.ts";
 import { parseRequest, protoChannel } from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
+import { streamWriter } from "./stream-io.ts";
 
 /**
  * The AgentDeskService: human agents sign in, take or refuse the work the
@@ -207,20 +206,4 @@ function unlessState(err: unknown): void {
 
 function textDigest(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex").slice(0, 16);
-}
-
-/** Writes to a stream one message at a time, waiting for the client to drain when it falls behind. */
-function streamWriter(call: ServerWritableStream<unknown, DeskEvent>): (message: DeskEvent) => Promise<void> {
-  let tail = Promise.resolve();
-  return (message) => {
-    tail = tail.then(
-      () =>
-        new Promise<void>((resolve) => {
-          if (call.cancelled || call.destroyed) return resolve();
-          if (call.write(message)) resolve();
-          else call.once("drain", () => resolve());
-        }),
-    );
-    return tail;
-  };
 }

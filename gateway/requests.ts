@@ -41,15 +41,19 @@ export function protoChannel(channel: Channel | null | undefined): ProtoChannelN
 
 // C0 controls other than tab, newline and carriage return; DEL and the C1 range.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+export const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
-/** Text a person wrote: non-empty, bounded, no control characters. */
-const Text = z
-  .string()
-  .min(1, { message: "is required (the customer's words)", abort: true })
-  .refine((v) => v.trim().length > 0, "must not be only whitespace")
-  .refine((v) => v.length <= MAX_TEXT_CHARS, `must be at most ${MAX_TEXT_CHARS} characters`)
-  .refine((v) => !CONTROL.test(v), "must not contain control characters");
+/** Text a person wrote (`what` says what it is): non-empty, at most `max` characters, no control characters. */
+export function personText(what: string, max: number) {
+  return z
+    .string()
+    .min(1, { message: `is required (${what})`, abort: true })
+    .refine((v) => v.trim().length > 0, "must not be only whitespace")
+    .refine((v) => v.length <= max, `must be at most ${max} characters`)
+    .refine((v) => !CONTROL.test(v), "must not contain control characters");
+}
+
+const Text = personText("the customer's words", MAX_TEXT_CHARS);
 
 const Address = z
   .string()
@@ -134,7 +138,7 @@ export const LinkAddressRequest = z.object({
   .superRefine(channelAddress("channel", "address"));
 
 /** Compiles only when every object proto-loader can hand over is an input `S` reads. */
-type Reads<S extends z.ZodType, Generated> = Generated extends z.input<S> ? true : never;
+export type Reads<S extends z.ZodType, Generated> = Generated extends z.input<S> ? true : never;
 const proof: [
   Reads<typeof SendRequest, SendRequest__Output>,
   Reads<typeof WatchCaseRequest, WatchCaseRequest__Output>,

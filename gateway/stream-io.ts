@@ -1,4 +1,9 @@
-import type { Readable } from "node:stream";
+import type { Readable, Writable } from "node:stream";
+
+/**
+ * Reading and writing gRPC streams with backpressure, for every streaming
+ * handler of the gateway.
+ */
 
 /** Requests buffered from one client stream before it is paused. */
 export const INBOX_HIGH_WATER = 16;
@@ -49,4 +54,26 @@ export async function* streamInbox(stream: Readable, signal: AbortSignal): Async
     stream.off("error", onEnd);
     signal.removeEventListener("abort", onEnd);
   }
+}
+
+/** What a server stream exposes for writing: grpc-js's writable call objects. */
+export interface WritableCall<T> extends Pick<Writable, "write" | "once" | "destroyed"> {
+  write(message: T): boolean;
+  readonly cancelled: boolean;
+}
+
+/** Writes to a stream one message at a time, waiting for the client to drain when it falls behind. */
+export function streamWriter<T>(call: WritableCall<T>): (message: T) => Promise<void> {
+  let tail = Promise.resolve();
+  return (message) => {
+    tail = tail.then(
+      () =>
+        new Promise<void>((resolve) => {
+          if (call.cancelled || call.destroyed) return resolve();
+          if (call.write(message)) resolve();
+          else call.once("drain", () => resolve());
+        }),
+    );
+    return tail;
+  };
 }
