@@ -68,26 +68,33 @@ export function agentDeskService(deps: AgentDeskDeps): AgentDeskServiceHandlers 
     return found.value;
   };
 
+  /**
+   * Accept or decline. The same decision again (a retry, or the desktop's
+   * two gateways racing) answers ok=true and changes nothing; the other
+   * decision, or one after the reservation, answers ok=false.
+   */
   const decide = async (raw: unknown, scope: CallScope, to: Extract<OfferState, "accepted" | "declined">): Promise<DecisionResponse> => {
     requireDesk(scope.principal);
     const req = parseRequest(OfferDecision, raw, "OfferDecision");
     const offer = await ownOffer(req.agent_id, req.offer_id);
-    const refused = { ok: false, case_id: offer.caseId };
-    if (offer.state !== "offered") return refused;
+    const answer = (ok: boolean) => ({ ok, case_id: offer.caseId });
+    if (offer.state === to) return answer(true);
+    if (offer.state !== "offered") return answer(false);
     scope.checkDeadline();
     const b = await board();
     if (clock.now() >= Date.parse(offer.expiresAt)) {
       await b.transition(offer.offerId, ["offered"], "expired", { note: WITHDRAWN_EXPIRED }).catch(unlessState);
-      return refused;
+      return answer(false);
     }
     try {
       await b.transition(offer.offerId, ["offered"], to);
     } catch (err) {
-      if (err instanceof OfferStateError) return refused;
-      throw err;
+      if (!(err instanceof OfferStateError)) throw err;
+      // Someone decided first: the same decision is this one, retried.
+      return answer((await b.getOffer(offer.offerId))?.value.state === to);
     }
     scope.log.info({ agentId: req.agent_id, offerId: offer.offerId, caseId: offer.caseId, state: to }, "offer decided");
-    return { ok: true, case_id: offer.caseId };
+    return answer(true);
   };
 
   return {

@@ -281,14 +281,19 @@ test("handing back records the note for whoever takes the case next and answers 
   assert.equal((await factsOf(sent.case_id, "reply.drafted", Number(sent.seq))).length, 0);
 });
 
-test("two gateways racing to accept the same offer: exactly one answers ok=true", async () => {
+test("an Accept retried or racing on two gateways answers ok to each, and accepts the offer once; a Decline after it is refused", async () => {
   const sent = await customerCase("raced-cust");
   for (let round = 0; round < 8; round++) {
     const work = await offer("rita", sent);
-    const answers = await Promise.all([deskA, deskB].map((d) => call(d, "accept", { agent_id: "rita", offer_id: work.offerId }, TOKENS.desk)));
-    assert.equal(answers.filter((a) => a.ok).length, 1, `round ${round}: ${JSON.stringify(answers)}`);
+    const answers = await Promise.all([deskA, deskB, deskA].map((d) => call(d, "accept", { agent_id: "rita", offer_id: work.offerId }, TOKENS.desk)));
+    assert.deepEqual(answers.map((a) => a.ok), [true, true, true], `round ${round}`);
     assert.ok(answers.every((a) => a.case_id === sent.case_id));
-    assert.equal((await stateOf(work.offerId))?.state, "accepted");
+    const after = await board.getOffer(work.offerId);
+    assert.equal(after?.value.state, "accepted");
+    assert.ok((await call(deskB, "accept", { agent_id: "rita", offer_id: work.offerId }, TOKENS.desk)).ok);
+    assert.equal((await board.getOffer(work.offerId))?.revision, after?.revision, "a repeated Accept writes nothing");
+    const decline = await call(deskB, "decline", { agent_id: "rita", offer_id: work.offerId }, TOKENS.desk);
+    assert.equal(decline.ok, false, "an accepted offer cannot be declined");
   }
 });
 
