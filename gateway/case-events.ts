@@ -31,24 +31,26 @@ export function toCaseEvent(seq: number, fact: Fact): CaseEvent | undefined {
   }
 }
 
-export interface WatchOptions {
+export interface FactWatchOptions {
   nc: NatsConnection;
   blackboard: BlackboardClient;
-  caseId: string;
+  /** A subject filter on the facts stream, e.g. `casemesh.fact.<caseId>.>`. */
+  subject: string;
   afterSeq: number;
   signal: AbortSignal;
-  /** Called for every customer-facing event, in log order; awaited (backpressure). */
-  onEvent: (event: CaseEvent, fact: Fact) => Promise<void> | void;
+  /** Called for every projected fact, in log order; awaited (backpressure). */
+  onFact: (seq: number, fact: Fact) => Promise<void> | void;
 }
 
-/** Streams a case's events until `signal` aborts. */
-export async function watchCase(options: WatchOptions): Promise<void> {
-  const { nc, caseId, signal } = options;
+/**
+ * Streams the projected facts on `subject` after `afterSeq`, then live ones,
+ * until `signal` aborts: an ordered consumer, so a client's resume point is
+ * all the state there is.
+ */
+export async function watchFacts(options: FactWatchOptions): Promise<void> {
+  const { nc, signal } = options;
   if (signal.aborted) return;
-  const consumer = await nc.jetstream().consumers.get(FACTS_STREAM, {
-    filterSubjects: `casemesh.fact.${caseId}.>`,
-    opt_start_seq: options.afterSeq + 1,
-  });
+  const consumer = await nc.jetstream().consumers.get(FACTS_STREAM, { filterSubjects: options.subject, opt_start_seq: options.afterSeq + 1 });
   const messages = await consumer.consume({ max_messages: 256 });
   const stop = () => messages.stop();
   signal.addEventListener("abort", stop, { once: true });
@@ -57,14 +59,30 @@ export async function watchCase(options: WatchOptions): Promise<void> {
       if (signal.aborted) break;
       if (m.seq <= options.afterSeq) continue;
       const fact = await projectedFact(m, options.blackboard);
-      if (fact === undefined) continue;
-      const event = toCaseEvent(m.seq, fact);
-      if (event !== undefined) await options.onEvent(event, fact);
+      if (fact !== undefined) await options.onFact(m.seq, fact);
     }
   } finally {
     signal.removeEventListener("abort", stop);
     messages.stop();
   }
+}
+
+export interface WatchOptions extends Omit<FactWatchOptions, "subject" | "onFact"> {
+  caseId: string;
+  /** Called for every customer-facing event, in log order; awaited (backpressure). */
+  onEvent: (event: CaseEvent, fact: Fact) => Promise<void> | void;
+}
+
+/** Streams a case's customer-facing events until `signal` aborts. */
+export function watchCase(options: WatchOptions): Promise<void> {
+  return watchFacts({
+    ...options,
+    subject: `casemesh.fact.${options.caseId}.>`,
+    onFact: async (seq, fact) => {
+      const event = toCaseEvent(seq, fact);
+      if (event !== undefined) await options.onEvent(event, fact);
+    },
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
-import type { BlackboardClient, Channel } from "../blackboard/index.ts";
+import type { BlackboardClient, Channel, FactWriter } from "../blackboard/index.ts";
 import { BadRequestError } from "../core/errors.ts";
 import { watchCase } from "./case-events.ts";
 import { requireCaseReader, requireChannel } from "./credentials.ts";
@@ -8,7 +8,17 @@ import type { ChannelServiceHandlers } from "./generated/casemesh/v1/ChannelServ
 import type { SendResponse } from "./generated/casemesh/v1/SendResponse.ts";
 import type { SessionEvent } from "./generated/casemesh/v1/SessionEvent.ts";
 import type { Intake, InboundMessage } from "./intake.ts";
-import { GetTimelineRequest, LinkAddressRequest, SendRequest, SessionStep, WatchCaseRequest, parseRequest } from "./requests.ts";
+import { confirmDelivery, watchOutbox } from "./outbox.ts";
+import {
+  ConfirmDeliveryRequest,
+  GetTimelineRequest,
+  LinkAddressRequest,
+  OutboxRequest,
+  SendRequest,
+  SessionStep,
+  WatchCaseRequest,
+  parseRequest,
+} from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
 import { streamInbox, streamWriter } from "./stream-io.ts";
 import { readTimeline } from "./timeline.ts";
@@ -17,13 +27,14 @@ import { readTimeline } from "./timeline.ts";
 export interface ChannelServiceDeps {
   nc: NatsConnection;
   blackboard: BlackboardClient;
+  writer: FactWriter;
   intake: Intake;
   guard: RpcGuard;
 }
 
 /** The ChannelService handlers: Send, Session, WatchCase, GetTimeline, LinkAddress. */
 export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers {
-  const { guard, intake, blackboard, nc } = deps;
+  const { guard, intake, blackboard, nc, writer } = deps;
 
   const accept = async (msg: InboundMessage, scope: CallScope): Promise<SendResponse> => {
     const accepted = await intake.accept(msg, scope.checkDeadline);
@@ -72,6 +83,36 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
     }),
 
     Session: guard.bidi("Session", (call, scope) => runSession(deps, call, scope, accept)),
+
+    Outbox: guard.serverStream("Outbox", async (raw, scope, call) => {
+      const req = parseRequest(OutboxRequest, raw, "OutboxRequest");
+      scope.setChannel(req.channel);
+      requireChannel(scope.principal, req.channel);
+      const out = streamWriter(call);
+      await watchOutbox({
+        nc,
+        blackboard,
+        channel: req.channel,
+        afterSeq: req.after_seq,
+        signal: scope.signal,
+        onReply: async (reply) => {
+          await out(reply);
+          guard.sent("Outbox");
+        },
+      });
+    }),
+
+    ConfirmDelivery: guard.unary("ConfirmDelivery", async (raw, scope) => {
+      const req = parseRequest(ConfirmDeliveryRequest, raw, "ConfirmDeliveryRequest");
+      scope.setChannel(req.channel);
+      requireChannel(scope.principal, req.channel);
+      const confirmed = await confirmDelivery(
+        { blackboard, writer, minSeq: intake.seenSeq },
+        { caseId: req.case_id, factId: req.fact_id, channel: req.channel, address: req.address },
+        scope.checkDeadline,
+      );
+      return { seq: String(confirmed.seq), duplicate: confirmed.duplicate };
+    }),
   };
 }
 

@@ -1,6 +1,8 @@
 import { z } from "zod";
-import { CaseId, Channel, MAX_TEXT_CHARS, normalizeAddress } from "../blackboard/index.ts";
+import { CaseId, Channel, FactId, MAX_TEXT_CHARS, normalizeAddress } from "../blackboard/index.ts";
 import { ContractViolationError } from "../core/errors.ts";
+import type { ConfirmDeliveryRequest__Output } from "./generated/casemesh/v1/ConfirmDeliveryRequest.ts";
+import type { OutboxRequest__Output } from "./generated/casemesh/v1/OutboxRequest.ts";
 import type { GetTimelineRequest__Output } from "./generated/casemesh/v1/GetTimelineRequest.ts";
 import type { LinkAddressRequest__Output } from "./generated/casemesh/v1/LinkAddressRequest.ts";
 import type { SendRequest__Output } from "./generated/casemesh/v1/SendRequest.ts";
@@ -137,6 +139,17 @@ export const LinkAddressRequest = z.object({
   .superRefine(channelAddress("known_channel", "known_address"))
   .superRefine(channelAddress("channel", "address"));
 
+export const OutboxRequest = z.object({ channel: ProtoChannel, after_seq: Uint64 });
+
+export const ConfirmDeliveryRequest = z
+  .object({
+    case_id: CaseId,
+    fact_id: FactId,
+    channel: ProtoChannel,
+    address: Address,
+  })
+  .superRefine(channelAddress("channel", "address"));
+
 /** Compiles only when every object proto-loader can hand over is an input `S` reads. */
 export type Reads<S extends z.ZodType, Generated> = Generated extends z.input<S> ? true : never;
 const proof: [
@@ -144,7 +157,9 @@ const proof: [
   Reads<typeof WatchCaseRequest, WatchCaseRequest__Output>,
   Reads<typeof GetTimelineRequest, GetTimelineRequest__Output>,
   Reads<typeof LinkAddressRequest, LinkAddressRequest__Output>,
-] = [true, true, true, true];
+  Reads<typeof OutboxRequest, OutboxRequest__Output>,
+  Reads<typeof ConfirmDeliveryRequest, ConfirmDeliveryRequest__Output>,
+] = [true, true, true, true, true, true];
 void proof;
 
 /**

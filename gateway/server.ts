@@ -87,7 +87,7 @@ export class GatewayServer {
     const server = new Server({
       "grpc.max_receive_message_length": MAX_REQUEST_BYTES,
     });
-    server.addService(api.channel, channelService({ nc, blackboard, intake: new Intake({ writer, blackboard }), guard }));
+    server.addService(api.channel, channelService({ nc, blackboard, writer, intake: new Intake({ writer, blackboard }), guard }));
     server.addService(api.agentDesk, agentDeskService({ nc, blackboard, writer, guard, log, gatewayId: config.gatewayId }));
     const health = new GatewayHealth(nc, blackboard, log, options.healthIntervalMs);
     health.addToServer(server);

@@ -57,13 +57,15 @@ root.resolvePath = (_origin, target) => join(PROTO_DIR, target);
 root.loadSync([...PROTO_FILES], { keepCase: true });
 root.resolveAll();
 
-type Method = "Send" | "LinkAddress" | "GetTimeline" | "WatchCase" | "Session";
+type Method = "Send" | "LinkAddress" | "GetTimeline" | "WatchCase" | "Session" | "Outbox" | "ConfirmDelivery";
 const REQUEST_TYPES: Record<Method, string> = {
   Send: "SendRequest",
   LinkAddress: "LinkAddressRequest",
   GetTimeline: "GetTimelineRequest",
   WatchCase: "WatchCaseRequest",
   Session: "SessionRequest",
+  Outbox: "OutboxRequest",
+  ConfirmDelivery: "ConfirmDeliveryRequest",
 };
 
 /** A request object as the wire has it, encoded by protobufjs from the .proto. */
@@ -110,6 +112,8 @@ const raw = (() => {
       GetTimeline: method("GetTimeline", false, false),
       WatchCase: method("WatchCase", false, true),
       Session: method("Session", true, true),
+      Outbox: method("Outbox", false, true),
+      ConfirmDelivery: method("ConfirmDelivery", false, false),
     },
     "casemesh.v1.ChannelService",
   );
@@ -128,8 +132,8 @@ function viaGrpc(method: Method, messages: Buffer[], metadata: Metadata, options
   return new Promise((resolve) => {
     const settle = (s: Pick<StatusObject, "code" | "details">) => resolve({ code: s.code, details: s.details });
     const first = messages[0] ?? Buffer.alloc(0);
-    if (method === "WatchCase") {
-      const watch = raw["WatchCase"] as (req: Buffer, md: Metadata, o: CallOptions) => ClientReadableStream<Buffer>;
+    if (method === "WatchCase" || method === "Outbox") {
+      const watch = raw[method] as (req: Buffer, md: Metadata, o: CallOptions) => ClientReadableStream<Buffer>;
       watch.call(raw, first, metadata, options).on("data", () => undefined).on("error", () => undefined).on("status", settle);
       return;
     }
@@ -315,6 +319,10 @@ const ROWS: Row[] = [
   // WatchCase
   { name: "WatchCase with case_id '>'", method: "WatchCase", request: { case_id: ">", after_seq: "0" }, code: INVALID_ARGUMENT, message: /at case_id: must be 1-64/ },
   { name: "WatchCase with after_seq of 2^64 - 1", method: "WatchCase", request: { case_id: owner.case_id, after_seq: "18446744073709551615" }, code: INVALID_ARGUMENT, message: /at after_seq: is too large/ },
+  { name: "Outbox for an unknown channel", method: "Outbox", request: { channel: 42, after_seq: "0" }, code: INVALID_ARGUMENT, message: /at channel: must be one of/ },
+  { name: "Outbox of another credential's channel", method: "Outbox", request: { channel: "EMAIL", after_seq: "0" }, code: PERMISSION_DENIED, message: /may not act for the email channel/ },
+  { name: "ConfirmDelivery with a fact_id that is not a ULID", method: "ConfirmDelivery", request: { case_id: owner.case_id, fact_id: "not-a-ulid", channel: "CHAT", address: fresh() }, code: INVALID_ARGUMENT, message: /at fact_id: must be a 26-character ULID/ },
+  { name: "ConfirmDelivery of a reply that was never drafted", method: "ConfirmDelivery", request: { case_id: owner.case_id, fact_id: "01JZZZZZZZZZZZZZZZZZZZZZZZ", channel: "CHAT", address: fresh() }, code: NOT_FOUND, message: /fact_id: .* no reply drafted for chat/ },
   { name: "WatchCase of an unknown case", method: "WatchCase", request: { case_id: "cu-nobody-2", after_seq: "0" }, code: NOT_FOUND, message: /no case cu-nobody-2/ },
   { name: "WatchCase with an unknown credential", method: "WatchCase", request: { case_id: owner.case_id, after_seq: "0" }, credential: "stolen-credential", code: UNAUTHENTICATED, message: /unknown credential/ },
   // Session

@@ -181,3 +181,38 @@ test("a stopping gateway ends its streams with UNAVAILABLE at once, so clients r
   assert.ok(stoppedInMs < 5_000, `stopped in ${stoppedInMs} ms, not after the 10 s grace`);
 });
 
+
+test("a reply drafted for email reaches the email outbox with the customer's address, resumes after a sequence, and its delivery is recorded once", async () => {
+  const chat = await call(client, "send", { channel: "CHAT", address: "outbox-user", text: "please email me", client_message_id: "o-1" }, TOKENS.chat);
+  await call(client, "linkAddress", { known_channel: "CHAT", known_address: "outbox-user", channel: "EMAIL", address: "Outbox.User@Example.com", verified: true }, TOKENS.email);
+  const emailOutbox = collect(client.outbox({ channel: "EMAIL", after_seq: chat.seq }, auth(TOKENS.email)));
+  const chatOutbox = collect(client.outbox({ channel: "CHAT", after_seq: chat.seq }, auth(TOKENS.chat)));
+  const writer = await testWriter(nc);
+  const emailed = await writer.append({ caseId: chat.case_id, kind: "reply.drafted", data: { channel: "email", text: "Your credit is applied.", replyTo: null } });
+  const chatted = await writer.append({ caseId: chat.case_id, kind: "reply.drafted", data: { channel: "chat", text: "Done!", replyTo: null } });
+  const reply = await eventually("the email reply", async () => emailOutbox.items.find((r) => r.case_id === chat.case_id));
+  assert.equal(reply.text, "Your credit is applied.");
+  assert.deepEqual(reply.addresses, ["outbox.user@example.com"]);
+  assert.equal(reply.fact_id, emailed.fact.id);
+  assert.equal(reply.customer_id, chat.customer_id);
+  await eventually("the chat reply", async () => chatOutbox.items.find((r) => r.case_id === chat.case_id));
+  assert.ok(!emailOutbox.items.some((r) => r.fact_id === chatted.fact.id), "the chat reply is not emailed");
+  assert.ok(!chatOutbox.items.some((r) => r.fact_id === emailed.fact.id), "the email reply is not sent to chat");
+
+  // A sender that restarts resumes after the last sequence it handled.
+  const resumed = collect(client.outbox({ channel: "EMAIL", after_seq: String(emailed.seq - 1) }, auth(TOKENS.email)));
+  await eventually("the resumed email reply", async () => resumed.items.find((r) => r.fact_id === emailed.fact.id));
+  const voiceOutbox = collect(client.outbox({ channel: "EMAIL", after_seq: "0" }, auth(TOKENS.voice)));
+  assert.equal((await voiceOutbox.ended)?.code, status.PERMISSION_DENIED);
+
+  const confirm = { case_id: chat.case_id, fact_id: emailed.fact.id, channel: "EMAIL" as const, address: "outbox.user@example.com" };
+  const first = await call(client, "confirmDelivery", confirm, TOKENS.email);
+  const again = await call(client, "confirmDelivery", confirm, TOKENS.email);
+  assert.equal(first.duplicate, false);
+  assert.equal(again.duplicate, true);
+  assert.equal(again.seq, first.seq);
+  assert.equal((await factsOf(chat.case_id, "reply.delivered", Number(first.seq))).length, 1);
+  const wrong = await callFails(client, "confirmDelivery", { ...confirm, fact_id: chatted.fact.id }, TOKENS.email);
+  assert.equal(wrong.code, status.NOT_FOUND);
+  assert.match(wrong.details, /fact_id: .* no reply drafted for email/);
+});

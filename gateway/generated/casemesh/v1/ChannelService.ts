@@ -3,9 +3,13 @@
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { CaseEvent as _casemesh_v1_CaseEvent, CaseEvent__Output as _casemesh_v1_CaseEvent__Output } from '../../casemesh/v1/CaseEvent.ts';
+import type { ConfirmDeliveryRequest as _casemesh_v1_ConfirmDeliveryRequest, ConfirmDeliveryRequest__Output as _casemesh_v1_ConfirmDeliveryRequest__Output } from '../../casemesh/v1/ConfirmDeliveryRequest.ts';
+import type { ConfirmDeliveryResponse as _casemesh_v1_ConfirmDeliveryResponse, ConfirmDeliveryResponse__Output as _casemesh_v1_ConfirmDeliveryResponse__Output } from '../../casemesh/v1/ConfirmDeliveryResponse.ts';
 import type { GetTimelineRequest as _casemesh_v1_GetTimelineRequest, GetTimelineRequest__Output as _casemesh_v1_GetTimelineRequest__Output } from '../../casemesh/v1/GetTimelineRequest.ts';
 import type { LinkAddressRequest as _casemesh_v1_LinkAddressRequest, LinkAddressRequest__Output as _casemesh_v1_LinkAddressRequest__Output } from '../../casemesh/v1/LinkAddressRequest.ts';
 import type { LinkAddressResponse as _casemesh_v1_LinkAddressResponse, LinkAddressResponse__Output as _casemesh_v1_LinkAddressResponse__Output } from '../../casemesh/v1/LinkAddressResponse.ts';
+import type { OutboundReply as _casemesh_v1_OutboundReply, OutboundReply__Output as _casemesh_v1_OutboundReply__Output } from '../../casemesh/v1/OutboundReply.ts';
+import type { OutboxRequest as _casemesh_v1_OutboxRequest, OutboxRequest__Output as _casemesh_v1_OutboxRequest__Output } from '../../casemesh/v1/OutboxRequest.ts';
 import type { SendRequest as _casemesh_v1_SendRequest, SendRequest__Output as _casemesh_v1_SendRequest__Output } from '../../casemesh/v1/SendRequest.ts';
 import type { SendResponse as _casemesh_v1_SendResponse, SendResponse__Output as _casemesh_v1_SendResponse__Output } from '../../casemesh/v1/SendResponse.ts';
 import type { SessionEvent as _casemesh_v1_SessionEvent, SessionEvent__Output as _casemesh_v1_SessionEvent__Output } from '../../casemesh/v1/SessionEvent.ts';
@@ -19,6 +23,23 @@ import type { WatchCaseRequest as _casemesh_v1_WatchCaseRequest, WatchCaseReques
  * credential is bound to the channels it may speak for.
  */
 export interface ChannelServiceClient extends grpc.Client {
+  /**
+   * Records that a reply reached the customer (a reply.delivered fact).
+   * Idempotent: confirming twice writes one fact.
+   */
+  ConfirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  ConfirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Records that a reply reached the customer (a reply.delivered fact).
+   * Idempotent: confirming twice writes one fact.
+   */
+  confirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  confirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  confirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  confirmDelivery(argument: _casemesh_v1_ConfirmDeliveryRequest, callback: grpc.requestCallback<_casemesh_v1_ConfirmDeliveryResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * A case's facts, with their source peer and capability, and its handoffs
    * with their bids.
@@ -50,6 +71,21 @@ export interface ChannelServiceClient extends grpc.Client {
   linkAddress(argument: _casemesh_v1_LinkAddressRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_casemesh_v1_LinkAddressResponse__Output>): grpc.ClientUnaryCall;
   linkAddress(argument: _casemesh_v1_LinkAddressRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_LinkAddressResponse__Output>): grpc.ClientUnaryCall;
   linkAddress(argument: _casemesh_v1_LinkAddressRequest, callback: grpc.requestCallback<_casemesh_v1_LinkAddressResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Replies drafted for one channel, across every case, after after_seq,
+   * then live ones: what an email sender or an SMS gateway delivers. Resume
+   * from the last seq received, on any gateway.
+   */
+  Outbox(argument: _casemesh_v1_OutboxRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_OutboundReply__Output>;
+  Outbox(argument: _casemesh_v1_OutboxRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_OutboundReply__Output>;
+  /**
+   * Replies drafted for one channel, across every case, after after_seq,
+   * then live ones: what an email sender or an SMS gateway delivers. Resume
+   * from the last seq received, on any gateway.
+   */
+  outbox(argument: _casemesh_v1_OutboxRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_OutboundReply__Output>;
+  outbox(argument: _casemesh_v1_OutboxRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_OutboundReply__Output>;
   
   /**
    * Posts a customer message. Idempotent by client_message_id: a retry
@@ -105,6 +141,12 @@ export interface ChannelServiceClient extends grpc.Client {
  */
 export interface ChannelServiceHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * Records that a reply reached the customer (a reply.delivered fact).
+   * Idempotent: confirming twice writes one fact.
+   */
+  ConfirmDelivery: grpc.handleUnaryCall<_casemesh_v1_ConfirmDeliveryRequest__Output, _casemesh_v1_ConfirmDeliveryResponse>;
+  
+  /**
    * A case's facts, with their source peer and capability, and its handoffs
    * with their bids.
    */
@@ -114,6 +156,13 @@ export interface ChannelServiceHandlers extends grpc.UntypedServiceImplementatio
    * Joins a new address to the customer who owns a known one.
    */
   LinkAddress: grpc.handleUnaryCall<_casemesh_v1_LinkAddressRequest__Output, _casemesh_v1_LinkAddressResponse>;
+  
+  /**
+   * Replies drafted for one channel, across every case, after after_seq,
+   * then live ones: what an email sender or an SMS gateway delivers. Resume
+   * from the last seq received, on any gateway.
+   */
+  Outbox: grpc.handleServerStreamingCall<_casemesh_v1_OutboxRequest__Output, _casemesh_v1_OutboundReply>;
   
   /**
    * Posts a customer message. Idempotent by client_message_id: a retry
@@ -137,8 +186,10 @@ export interface ChannelServiceHandlers extends grpc.UntypedServiceImplementatio
 }
 
 export interface ChannelServiceDefinition extends grpc.ServiceDefinition {
+  ConfirmDelivery: MethodDefinition<_casemesh_v1_ConfirmDeliveryRequest, _casemesh_v1_ConfirmDeliveryResponse, _casemesh_v1_ConfirmDeliveryRequest__Output, _casemesh_v1_ConfirmDeliveryResponse__Output>
   GetTimeline: MethodDefinition<_casemesh_v1_GetTimelineRequest, _casemesh_v1_Timeline, _casemesh_v1_GetTimelineRequest__Output, _casemesh_v1_Timeline__Output>
   LinkAddress: MethodDefinition<_casemesh_v1_LinkAddressRequest, _casemesh_v1_LinkAddressResponse, _casemesh_v1_LinkAddressRequest__Output, _casemesh_v1_LinkAddressResponse__Output>
+  Outbox: MethodDefinition<_casemesh_v1_OutboxRequest, _casemesh_v1_OutboundReply, _casemesh_v1_OutboxRequest__Output, _casemesh_v1_OutboundReply__Output>
   Send: MethodDefinition<_casemesh_v1_SendRequest, _casemesh_v1_SendResponse, _casemesh_v1_SendRequest__Output, _casemesh_v1_SendResponse__Output>
   Session: MethodDefinition<_casemesh_v1_SessionRequest, _casemesh_v1_SessionEvent, _casemesh_v1_SessionRequest__Output, _casemesh_v1_SessionEvent__Output>
   WatchCase: MethodDefinition<_casemesh_v1_WatchCaseRequest, _casemesh_v1_CaseEvent, _casemesh_v1_WatchCaseRequest__Output, _casemesh_v1_CaseEvent__Output>
