@@ -2,6 +2,7 @@ import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
 import type { BlackboardClient, Channel, FactWriter } from "../blackboard/index.ts";
 import { BadRequestError } from "../core/errors.ts";
+import { childTraceparent } from "../observability/traceparent.ts";
 import { watchCase } from "./case-events.ts";
 import { requireCaseReader, requireChannel } from "./credentials.ts";
 import type { ChannelServiceHandlers } from "./generated/casemesh/v1/ChannelService.ts";
@@ -46,7 +47,7 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
       const req = parseRequest(SendRequest, raw, "SendRequest");
       scope.setChannel(req.channel);
       requireChannel(scope.principal, req.channel);
-      return accept(inbound(req.channel, req.address, req), scope);
+      return accept(inbound(req.channel, req.address, req, scope.traceparent), scope);
     }),
 
     GetTimeline: guard.unary("GetTimeline", async (raw, scope) => {
@@ -180,7 +181,7 @@ async function runSession(
       // A busy gateway slows the session down rather than ending it.
       const permit = await deps.guard.acquireWhenFree(ending.signal);
       try {
-        const accepted = await accept(inbound(session.channel, session.address, step.message), scope);
+        const accepted = await accept(inbound(session.channel, session.address, step.message, childTraceparent(scope.traceparent)), scope);
         await out({ accepted });
         const caseId = accepted.case_id;
         if (caseId !== undefined && caseId !== session.caseId) {
@@ -202,10 +203,12 @@ function inbound(
   channel: Channel,
   address: string,
   m: { text: string; client_message_id: string; attachments: { name: string; content_type: string; size_bytes: number }[] },
+  traceparent: string,
 ): InboundMessage {
   return {
     channel,
     address,
+    traceparent,
     text: m.text,
     clientMessageId: m.client_message_id,
     attachments: m.attachments.map((a) => ({ name: a.name, contentType: a.content_type, sizeBytes: a.size_bytes })),

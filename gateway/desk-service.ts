@@ -143,7 +143,7 @@ export function agentDeskService(deps: AgentDeskDeps): AgentDeskServiceHandlers 
       // Retries racing each other count the same earlier replies and hash the
       // same text: one msg id, and JetStream keeps one fact.
       const appended = await writer.append(
-        { caseId: offer.caseId, kind: "reply.drafted", needId: offer.needId, source, data: { channel, text: req.text, replyTo } },
+        { caseId: offer.caseId, kind: "reply.drafted", needId: offer.needId, source, traceparent: scope.traceparent, data: { channel, text: req.text, replyTo } },
         { msgId: `desk.${offer.offerId}.reply.${mine.length}.${textDigest(req.text)}` },
       );
       return { seq: String(appended.seq), channel: protoChannel(channel) };
@@ -167,7 +167,7 @@ export function agentDeskService(deps: AgentDeskDeps): AgentDeskServiceHandlers 
         earlier?.seq ??
         (
           await writer.append(
-            { caseId: offer.caseId, kind: "case.resolved", needId: offer.needId, source, data: { resolution: req.resolution, by: req.agent_id } },
+            { caseId: offer.caseId, kind: "case.resolved", needId: offer.needId, source, traceparent: scope.traceparent, data: { resolution: req.resolution, by: req.agent_id } },
             { msgId: `desk.${offer.offerId}.resolved` },
           )
         ).seq;

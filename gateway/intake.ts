@@ -25,6 +25,8 @@ export interface InboundMessage {
   text: string;
   attachments: { name: string; contentType: string; sizeBytes: number }[];
   clientMessageId: string;
+  /** The trace the message's facts join (W3C traceparent). */
+  traceparent: string;
 }
 
 export interface AcceptedMessage {
@@ -90,13 +92,19 @@ export class Intake {
     const drafts: FactDraft[] = [];
     const msgIds: string[] = [];
     if (customer.openCaseId === undefined) {
-      drafts.push({ caseId, kind: "case.opened", data: { customerId: customer.customerId, channel: msg.channel, tier: "standard" } });
+      drafts.push({
+        caseId,
+        kind: "case.opened",
+        traceparent: msg.traceparent,
+        data: { customerId: customer.customerId, channel: msg.channel, tier: "standard" },
+      });
       msgIds.push(`${caseId}.opened`);
     }
     if (!customer.known) {
       drafts.push({
         caseId,
         kind: "customer.linked",
+        traceparent: msg.traceparent,
         data: { customerId: customer.customerId, channel: msg.channel, address: msg.address, verified: false },
       });
       msgIds.push(linkKey(customer.customerId, msg.channel, msg.address));
@@ -104,6 +112,7 @@ export class Intake {
     const message = this.#writer.build({
       caseId,
       kind: "message.received",
+      traceparent: msg.traceparent,
       data: {
         channel: msg.channel,
         address: msg.address,
@@ -168,6 +177,7 @@ export class Intake {
       kind: "need.opened",
       causedBy: messageFactId,
       needId,
+      traceparent: msg.traceparent,
       data: {
         needId,
         capability: INTAKE_CAPABILITY,

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import type { Channel } from "../blackboard/index.ts";
 import { OverloadedError, TimeoutError, TooLargeError, UnavailableError, asCasemeshError } from "../core/errors.ts";
 import type { Authenticator, Principal } from "./credentials.ts";
+import { childTraceparent } from "../observability/traceparent.ts";
 import { statusName, toGrpcStatus } from "./grpc-status.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
@@ -37,6 +38,8 @@ export interface CallScope {
   setChannel(channel: Channel): void;
   /** Throws a TimeoutError if the deadline has passed: call it before writing anything. */
   checkDeadline(): void;
+  /** The W3C trace context for facts this call writes: the caller's `traceparent` metadata continued, or a new trace. */
+  traceparent: string;
 }
 
 export interface RpcGuardOptions {
@@ -227,8 +230,10 @@ export class RpcGuard {
     const events: EventEmitter = call;
     events.once("cancelled", onCancel);
     let channel: string = "none";
+    const given = call.metadata.get("traceparent")[0];
     const scope: CallScope = {
       principal: { id: "anonymous", channels: new Set(), desk: false },
+      traceparent: childTraceparent(typeof given === "string" ? given : undefined),
       signal: controller.signal,
       log: this.#o.log.child({ method }),
       setChannel: (c) => {

@@ -7,7 +7,7 @@ import { TOKENS, auth, call, callFails, channelClient, collect, startGateway } f
 import { testWriter } from "./harness/mesh.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
 import { startReplica } from "./harness/replica.ts";
-import { eventually } from "./harness/wait.ts";
+import { caseFactsWhen, eventually } from "./harness/wait.ts";
 
 const server = await startNats();
 const nc = await connectTo(server);
@@ -216,3 +216,21 @@ test("a reply drafted for email reaches the email outbox with the customer's add
   assert.equal(wrong.code, status.NOT_FOUND);
   assert.match(wrong.details, /fact_id: .* no reply drafted for email/);
 });
+
+test("a Send's traceparent metadata is continued on the facts it writes; without one a new trace starts", async () => {
+  const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const md = auth(TOKENS.chat);
+  md.set("traceparent", `00-${traceId}-00f067aa0ba902b7-01`);
+  const traced = await new Promise<{ case_id: string; seq: string }>((resolve, reject) =>
+    client.send({ channel: "CHAT", address: "traced-user", text: "trace me", client_message_id: "t-1" }, md, (err, res) => (err === null && res !== undefined ? resolve(res) : reject(err))),
+  );
+  const facts = await caseFactsWhen(blackboard, traced.case_id, (fs) => fs.some((f) => f.fact.kind === "need.opened"));
+  const written = facts.filter((f) => f.fact.kind === "message.received" || f.fact.kind === "need.opened");
+  assert.equal(written.length, 2);
+  for (const f of written) assert.match(f.fact.traceparent ?? "", new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`), f.fact.kind);
+  const untraced = await call(client, "send", { channel: "CHAT", address: "untraced-user", text: "no trace", client_message_id: "t-2" }, TOKENS.chat);
+  const [message] = await factsOf(untraced.case_id, "message.received", Number(untraced.seq));
+  assert.match(message?.fact.traceparent ?? "", /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  assert.doesNotMatch(message?.fact.traceparent ?? "", new RegExp(traceId));
+});
+
