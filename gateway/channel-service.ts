@@ -33,7 +33,7 @@ export interface ChannelServiceDeps {
   guard: RpcGuard;
 }
 
-/** The ChannelService handlers: Send, Session, WatchCase, GetTimeline, LinkAddress. */
+/** The ChannelService handlers: Send, Session, WatchCase, GetTimeline, LinkAddress, Outbox, ConfirmDelivery. */
 export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers {
   const { guard, intake, blackboard, nc, writer } = deps;
 
