@@ -5,12 +5,12 @@
 import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { GENERATED_DIR, generatorArgs } from "./proto-files.ts";
+import { GENERATED_DIR, REPO_ROOT, generatorArgs } from "./proto-files.ts";
 
 /** Writes the TypeScript types for proto/ into `outDir`. */
 export function generateTypes(outDir: string): void {
   const bin = createRequire(import.meta.url).resolve("@grpc/proto-loader/build/bin/proto-loader-gen-types.js");
-  execFileSync(process.execPath, [bin, ...generatorArgs(outDir)], { stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync(process.execPath, [bin, ...generatorArgs(outDir)], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

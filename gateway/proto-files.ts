@@ -28,7 +28,10 @@ export const LOADER_OPTIONS = {
   includeDirs: [PROTO_DIR],
 } as const;
 
-/** The same options for `proto-loader-gen-types`. */
+/** The repository root: the generator runs there, so generated files name `proto/...`, not an absolute path. */
+export const REPO_ROOT = join(PROTO_DIR, "..");
+
+/** The same options for `proto-loader-gen-types`, run from REPO_ROOT. */
 export function generatorArgs(outDir: string): string[] {
   return [
     "--keepCase",
@@ -40,7 +43,7 @@ export function generatorArgs(outDir: string): string[] {
     "--grpcLib=@grpc/grpc-js",
     "--importFileExtension=.ts",
     "-I",
-    PROTO_DIR,
+    "proto",
     "-O",
     outDir,
     ...PROTO_FILES,

@@ -333,7 +333,7 @@ test("health is SERVING only while NATS and the blackboard answer; reflection li
   const channel = files.find((f) => f.service.some((s) => s.name === "ChannelService"));
   assert.ok(channel !== undefined, `a descriptor for ChannelService: ${files.map((f) => f.name).join(", ")}`);
   assert.equal(channel.package, "casemesh.v1");
-  assert.deepEqual(channel.service.find((s) => s.name === "ChannelService")?.method.map((m) => m.name).sort(), ["GetTimeline", "LinkAddress", "Send", "Session", "WatchCase"]);
+  assert.deepEqual(channel.service.find((s) => s.name === "ChannelService")?.method.map((m) => m.name).sort(), ["ConfirmDelivery", "GetTimeline", "LinkAddress", "Outbox", "Send", "Session", "WatchCase"]);
   const missing = await reflect(main.address, { file_containing_symbol: "casemesh.v1.NoSuchService" });
   assert.equal(missing.error_response?.error_code, status.NOT_FOUND);
 });

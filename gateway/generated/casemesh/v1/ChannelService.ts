@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/channel.proto
+// Original file: proto/casemesh/v1/channel.proto
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/channel.proto
+// Original file: proto/casemesh/v1/channel.proto
 
 import type { Long } from '@grpc/proto-loader';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/agent_desk.proto
+// Original file: proto/casemesh/v1/agent_desk.proto
 
 import type { SignedIn as _casemesh_v1_SignedIn, SignedIn__Output as _casemesh_v1_SignedIn__Output } from '../../casemesh/v1/SignedIn.ts';
 import type { Offer as _casemesh_v1_Offer, Offer__Output as _casemesh_v1_Offer__Output } from '../../casemesh/v1/Offer.ts';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/agent_desk.proto
+// Original file: proto/casemesh/v1/agent_desk.proto
 
 import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_Channel__Output } from '../../casemesh/v1/Channel.ts';
 import type { Long } from '@grpc/proto-loader';

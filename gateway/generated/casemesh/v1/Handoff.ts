@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/common.proto
+// Original file: proto/casemesh/v1/common.proto
 
 import type { Bid as _casemesh_v1_Bid, Bid__Output as _casemesh_v1_Bid__Output } from '../../casemesh/v1/Bid.ts';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/agent_desk.proto
+// Original file: proto/casemesh/v1/agent_desk.proto
 
 import type { Timeline as _casemesh_v1_Timeline, Timeline__Output as _casemesh_v1_Timeline__Output } from '../../casemesh/v1/Timeline.ts';
 

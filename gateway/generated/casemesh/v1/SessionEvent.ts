@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/channel.proto
+// Original file: proto/casemesh/v1/channel.proto
 
 import type { SessionOpened as _casemesh_v1_SessionOpened, SessionOpened__Output as _casemesh_v1_SessionOpened__Output } from '../../casemesh/v1/SessionOpened.ts';
 import type { SendResponse as _casemesh_v1_SendResponse, SendResponse__Output as _casemesh_v1_SendResponse__Output } from '../../casemesh/v1/SendResponse.ts';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/channel.proto
+// Original file: proto/casemesh/v1/channel.proto
 
 import type { Attachment as _casemesh_v1_Attachment, Attachment__Output as _casemesh_v1_Attachment__Output } from '../../casemesh/v1/Attachment.ts';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/channel.proto
+// Original file: proto/casemesh/v1/channel.proto
 
 import type { SessionOpen as _casemesh_v1_SessionOpen, SessionOpen__Output as _casemesh_v1_SessionOpen__Output } from '../../casemesh/v1/SessionOpen.ts';
 import type { SessionMessage as _casemesh_v1_SessionMessage, SessionMessage__Output as _casemesh_v1_SessionMessage__Output } from '../../casemesh/v1/SessionMessage.ts';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/agent_desk.proto
+// Original file: proto/casemesh/v1/agent_desk.proto
 
 
 export interface SignedIn {

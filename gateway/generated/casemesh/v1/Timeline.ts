@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/casemesh/v1/common.proto
+// Original file: proto/casemesh/v1/common.proto
 
 import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_Channel__Output } from '../../casemesh/v1/Channel.ts';
 import type { TimelineFact as _casemesh_v1_TimelineFact, TimelineFact__Output as _casemesh_v1_TimelineFact__Output } from '../../casemesh/v1/TimelineFact.ts';
