@@ -1,0 +1,109 @@
+/**
+ * The account peer: serves `account.load`. It finds the case's account (the
+ * one identity verification named, or else the one a customer address on the
+ * case belongs to), and writes `account.loaded` with its plan, its charges and
+ * the knowledge articles for the case's intent. Run it on its own with
+ * `NATS_URL=… node --import tsx peers/cx/account.ts`.
+ */
+import { z } from "zod";
+import type { Channel, StoredFact } from "../../blackboard/index.ts";
+import { ConfigError, NotFoundError } from "../../core/errors.ts";
+import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
+import { ArticleIntent, accountByAddress, articlesFor, loadAccountData, type Account, type AccountData } from "./account-data.ts";
+import { factsOf, latestOf } from "./case-facts.ts";
+
+/** The capability this peer serves. */
+export const ACCOUNT_LOAD = "account.load";
+/** Where an `account.load` that cannot find the account goes. */
+export const ACCOUNT_LOAD_FALLBACK = "human.triage";
+
+/** The input of an `account.load` need: nothing is required; everything is read from the case. */
+export const AccountLoadInput = z.object({});
+export type AccountLoadInput = z.infer<typeof AccountLoadInput>;
+
+/** What the account peer is made of. */
+export interface AccountPeerOptions {
+  /** @default process.env.PEER_ID ?? "account-1" */
+  id?: string;
+  /** @default loadAccountData() (the shipped sample data) */
+  data?: AccountData;
+}
+
+/**
+ * Finds the case's account: first the account `identity.verified` named, then
+ * an account owning a verified linked address, then one owning an address the
+ * customer wrote from (latest first), then the customer's remembered addresses.
+ * Undefined when nothing matches.
+ */
+export function findAccount(data: AccountData, facts: readonly StoredFact[], customer: StepContext["customer"]): Account | undefined {
+  const verified = factsOf(facts, "identity.verified").map((f) => f.data.accountId).filter((id): id is string => id !== null).at(-1);
+  if (verified !== undefined) {
+    const account = data.accounts.find((a) => a.accountId === verified);
+    if (account === undefined) throw new NotFoundError(`identity.verified names account ${verified}, which the account system does not hold`);
+    return account;
+  }
+  const addresses: { channel: Channel; address: string }[] = [
+    ...factsOf(facts, "customer.linked").filter((f) => f.data.verified).map((f) => f.data),
+    ...factsOf(facts, "message.received").map((f) => f.data).reverse(),
+    ...(customer?.addresses ?? []),
+  ];
+  for (const { channel, address } of addresses) {
+    const account = accountByAddress(data, channel, address);
+    if (account !== undefined) return account;
+  }
+  return undefined;
+}
+
+/** Builds the account peer over `options.data`. */
+export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
+  const data = options.data ?? loadAccountData();
+  return definePeer({
+    id: options.id ?? process.env["PEER_ID"] ?? "account-1",
+    version: "1.0.0",
+    capacity: 32,
+    capabilities: [
+      capability({
+        name: ACCOUNT_LOAD,
+        input: AccountLoadInput,
+        fit: 1,
+        fallback: ACCOUNT_LOAD_FALLBACK,
+        // The data is read at the need's version: a second run would find the same nothing.
+        maxRuns: 1,
+        async handler(_input, ctx) {
+          const account = findAccount(data, ctx.case.facts, ctx.customer);
+          if (account === undefined) throw new NotFoundError(`case ${ctx.need.caseId}: no verified account and no customer address that belongs to an account`);
+          const intent = ArticleIntent.safeParse(latestOf(ctx.case.facts, "intent.classified")?.intent ?? ctx.case.state.intent);
+          const articles = intent.success ? articlesFor(data, intent.data, account.productLine) : [];
+          ctx.log.info({ accountId: account.accountId, charges: account.charges.length, articles: articles.length }, "account loaded");
+          return {
+            facts: [
+              {
+                kind: "account.loaded",
+                data: {
+                  accountId: account.accountId,
+                  plan: account.plan,
+                  charges: account.charges,
+                  articles: articles.slice(0, 50).map((a) => ({ id: a.id, title: a.title })),
+                },
+              },
+            ],
+          };
+        },
+      }),
+    ],
+  });
+}
+
+/** Runs the account peer as this process's job over the shipped sample data; exits 2 when the data is broken. */
+export async function runAccountPeer(): Promise<PeerHost> {
+  let peer: PeerDefinition;
+  try {
+    peer = accountPeer();
+  } catch (err) {
+    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  return runPeers([peer], { role: "account" });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runAccountPeer();
