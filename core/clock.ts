@@ -1,3 +1,6 @@
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
 /**
  * Time is injectable. Leases, timers and SLA clocks read a {@link Clock}, so a
  * test of a 24-hour follow-up can move time instead of waiting for it.
@@ -30,4 +33,40 @@ export class ManualClock implements Clock {
   set(ms: number): void {
     this.#ms = ms;
   }
+}
+
+/** A clock `offsetMs` milliseconds ahead of `base` (behind when negative). */
+export class OffsetClock implements Clock {
+  constructor(
+    readonly offsetMs: number,
+    private readonly base: Clock = systemClock,
+  ) {}
+
+  now(): number {
+    return this.base.now() + this.offsetMs;
+  }
+}
+
+/** The environment variable that shifts a process's scheduling clock, in milliseconds (may be negative). */
+export const CLOCK_OFFSET_ENV = "CASEMESH_CLOCK_OFFSET_MS";
+
+const ClockOffset = z
+  .string()
+  .trim()
+  .regex(/^-?\d{1,15}$/, `${CLOCK_OFFSET_ENV} must be a whole number of milliseconds, e.g. 86400000`)
+  .transform(Number);
+
+/**
+ * The process-level scheduling clock: the wall clock, shifted by
+ * CASEMESH_CLOCK_OFFSET_MS when it is set, so a test can run a process
+ * "24 hours later". Throws {@link ConfigError} when the variable is not a
+ * whole number. Leases and fact timestamps keep the wall clock; only what
+ * reads this clock (due timers) moves.
+ */
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+  const raw = env[CLOCK_OFFSET_ENV];
+  if (raw === undefined || raw === "") return systemClock;
+  const parsed = ClockOffset.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${parsed.error.issues[0]?.message ?? CLOCK_OFFSET_ENV}`);
+  return parsed.data === 0 ? systemClock : new OffsetClock(parsed.data);
 }
