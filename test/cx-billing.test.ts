@@ -7,7 +7,7 @@ import type { FactWriter } from "../blackboard/writer.ts";
 import { ConfigError, ConflictError } from "../core/errors.ts";
 import { SAMPLE_DATA_DIR, loadAccountData } from "../peers/cx/account-data.ts";
 import { accountPeer } from "../peers/cx/account.ts";
-import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer, findDuplicateCharge, loadBillingConfig } from "../peers/cx/billing.ts";
+import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer, findDuplicateCharge, loadBillingConfig, refundKey } from "../peers/cx/billing.ts";
 import { Ledger, ledgerKey } from "../peers/cx/ledger.ts";
 import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, startHost, startMesh } from "./harness/mesh.ts";
 import { tempDir } from "./harness/nats.ts";
@@ -80,7 +80,8 @@ describe("cx account and billing peers", async () => {
     const credits = facts.filter((f) => f.fact.kind === "credit.applied");
     assert.equal(credits.length, 1);
     const credit = credits[0]?.fact.data as { ledgerRef: string; idempotencyKey: string; amount: unknown; accountId: string };
-    assert.equal(credit.idempotencyKey, billingNeed, "the credit is keyed by the need");
+    assert.equal(credit.idempotencyKey, refundKey("acc-1001", ["ch-1001-10b"]), "the credit is keyed by the charge it gives back");
+    assert.equal((await ledger.get(credit.idempotencyKey))?.stepKey, billingNeed, "and names the step that applied it");
     assert.deepEqual(credit.amount, { amountMinor: 4999, currency: "EUR" });
     assert.equal(credit.accountId, "acc-1001");
     const loadedSeq = facts.find((f) => f.fact.kind === "account.loaded")?.seq ?? Infinity;
@@ -120,7 +121,7 @@ describe("cx account and billing peers", async () => {
     assert.equal(dataOf(facts, "credit.applied").length, 0);
     assert.equal(openedFor(facts, "reply").length, 0);
     assert.deepEqual(await ledger.credits("acc-2002"), []);
-    assert.equal(await ledger.get(billingNeed), undefined);
+    assert.equal(await ledger.get(refundKey("acc-2002", ["ch-2002-10b"])), undefined);
   });
 
   test("the same charge disputed again on a new case (another key): no second credit, a reply quoting the first", async () => {
@@ -140,6 +141,23 @@ describe("cx account and billing peers", async () => {
     assert.equal(replies.length, 1);
     assert.equal((replies[0]?.["input"] as Data)["about"], "credit.already_applied");
     assert.equal((replies[0]?.["input"] as Data)["ledgerRef"], first[0]?.ledgerRef);
+  });
+
+  test("two disputes of one charge running at once (a customer who wrote twice) credit it once", async () => {
+    const cases = ["bill-kj-chat", "bill-kj-email"];
+    const needs = await Promise.all(
+      cases.map((caseId, i) =>
+        openDispute(writer, caseId, { channel: i === 0 ? "chat" : "email", address: i === 0 ? "chat-katherine" : "katherine@example.com", accountId: "acc-4004", amountMinor: 1999, text: "You charged me twice in October" }),
+      ),
+    );
+    const settled = await Promise.all(cases.map((caseId, i) => caseFactsWhen(client, caseId, (fs) => needFacts(fs, "need.done", needs[i]?.billingNeed ?? "").length === 1)));
+    const inLedger = await ledger.credits("acc-4004");
+    assert.equal(inLedger.length, 1, "one credit in the ledger");
+    const applied = settled.flatMap((facts) => dataOf(facts, "credit.applied"));
+    assert.equal(applied.length, 1, "one credit.applied across both cases");
+    assert.equal(applied[0]?.["ledgerRef"], inLedger[0]?.ledgerRef);
+    const abouts = settled.flatMap((facts) => openedFor(facts, "reply").map((r) => (r["input"] as Data)["about"])).sort();
+    assert.deepEqual(abouts, ["credit.already_applied", "credit.applied"]);
   });
 
   test("a case with no verified account and no known address: account.load fails and hands to human.triage", async () => {
@@ -235,7 +253,7 @@ describe("billing peer processes", async () => {
     });
     const paused = await a.waitForLog((l) => l["msg"] === "ledger credit; pausing", 20_000);
     assert.equal(paused["applied"], true);
-    assert.equal(paused["idempotencyKey"], billingNeed);
+    assert.equal(paused["stepKey"], billingNeed);
     const b = await billingProcess("billing-b");
 
     // The side effect is done, its facts are not: this is where a crash hurts.

@@ -158,27 +158,6 @@ export function billingPeer(options: BillingPeerOptions): PeerDefinition {
           const { kept, duplicates, refund } = finding.found;
           const chargeIds = duplicates.map((c) => c.chargeId);
           const what = `${kept.description} was charged ${duplicates.length + 1} times (${[kept.chargeId, ...chargeIds].join(", ")})`;
-          // A customer who writes twice gets two needs (two keys): the second must not refund the charge again.
-          // Two such needs running at the same moment can both pass this check; see the ledger's notes.
-          const earlier = (await ledger.credits(account.accountId)).find(
-            (e) => e.idempotencyKey !== ctx.idempotencyKey && e.chargeIds.some((id) => chargeIds.includes(id)),
-          );
-          if (earlier !== undefined) {
-            ctx.log.info({ accountId: account.accountId, ledgerRef: earlier.ledgerRef }, "the duplicate charge was already credited by another step");
-            return {
-              needs: [
-                {
-                  capability: REPLY,
-                  input: {
-                    about: "credit.already_applied",
-                    tell: `Your ${kept.description} was taken twice. We already credited ${formatMoney(earlier.amount)} back to your account on ${earlier.appliedAt.slice(0, 10)}; your reference is ${earlier.ledgerRef}.`,
-                    amount: earlier.amount,
-                    ledgerRef: earlier.ledgerRef,
-                  },
-                },
-              ],
-            };
-          }
           if (refund.amountMinor > config.humanThresholdMinor) {
             ctx.log.info({ accountId: account.accountId, refund, thresholdMinor: config.humanThresholdMinor }, "refund above the threshold; handing to a person");
             return escalate(
@@ -187,9 +166,35 @@ export function billingPeer(options: BillingPeerOptions): PeerDefinition {
             );
           }
           const reason = `refund of duplicate charge: ${what}`;
-          const credit = await ledger.apply({ idempotencyKey: ctx.idempotencyKey, accountId: account.accountId, amount: refund, reason, chargeIds });
+          // Keyed by the charges given back: a re-run of this step, and another
+          // step about the same charges (a customer who writes twice), meet on
+          // one ledger key, and the ledger's create lets only one credit in.
+          const credit = await ledger.apply({
+            idempotencyKey: refundKey(account.accountId, chargeIds),
+            stepKey: ctx.idempotencyKey,
+            accountId: account.accountId,
+            amount: refund,
+            reason,
+            chargeIds,
+          });
           ctx.log.info({ accountId: account.accountId, ledgerRef: credit.ledgerRef, applied: credit.applied, refund }, credit.applied ? "credit applied" : "credit was already applied");
           const { entry } = credit;
+          if (entry.stepKey !== ctx.idempotencyKey) {
+            ctx.log.info({ accountId: account.accountId, ledgerRef: entry.ledgerRef }, "the duplicate charge was already credited by another step");
+            return {
+              needs: [
+                {
+                  capability: REPLY,
+                  input: {
+                    about: "credit.already_applied",
+                    tell: `Your ${kept.description} was taken twice. We already credited ${formatMoney(entry.amount)} back to your account on ${entry.appliedAt.slice(0, 10)}; your reference is ${entry.ledgerRef}.`,
+                    amount: entry.amount,
+                    ledgerRef: entry.ledgerRef,
+                  },
+                },
+              ],
+            };
+          }
           return {
             facts: [
               {
@@ -242,3 +247,9 @@ export async function runBillingPeer(options: { wrapLedger?: (ledger: Ledger) =>
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runBillingPeer();
+
+/** The ledger key of a refund: the account and the charges it gives back, whichever step applies it. */
+export function refundKey(accountId: string, chargeIds: readonly string[]): string {
+  return `refund.${accountId}.${[...chargeIds].sort().join(".")}`;
+}
+

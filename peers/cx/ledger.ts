@@ -9,14 +9,14 @@ import { createIdGenerator } from "../../core/ids.ts";
 /**
  * The credit ledger: the one side effect outside the mesh that must happen
  * exactly once. A credit is a JetStream KV `create` under a key derived from
- * the step's idempotency key, so a re-run, a re-award after a crash, or twenty
+ * an idempotency key, so a re-run, a re-award after a crash, or twenty
  * concurrent tries with one key leave one entry; the losers get the entry
  * that is there. File storage: a credit survives a nats-server restart.
  *
- * The key is the step's, not the charge's: two different needs about one
- * charge are two keys. The billing peer looks for an earlier credit of the
- * same charges first, which catches a customer who writes twice, but two such
- * needs running at the same moment could both pass that look.
+ * The billing peer keys a refund by the charges it gives back, not by its
+ * step, so two different needs about one charge (a customer who writes
+ * twice) also meet on one key, and the entry's `stepKey` tells the step that
+ * applied it from the others.
  */
 
 /** The KV bucket credits are kept in. */
@@ -34,6 +34,8 @@ export const LedgerEntry = z.strictObject({
   reason: z.string().min(1).max(2_000),
   /** The charges this credit gives back, when it is for charges. */
   chargeIds: z.array(z.string().min(1).max(64)).max(50),
+  /** The idempotency key of the step that applied it, when a step did. */
+  stepKey: z.string().min(1).max(256).optional(),
   appliedAt: Instant,
 });
 export type LedgerEntry = z.infer<typeof LedgerEntry>;
@@ -45,6 +47,8 @@ export const CreditRequest = z.strictObject({
   amount: Money.refine((m) => m.amountMinor > 0, "a credit must be more than zero"),
   reason: z.string().min(1).max(2_000),
   chargeIds: z.array(z.string().min(1).max(64)).max(50).optional(),
+  /** The applying step's idempotency key, kept on the entry. */
+  stepKey: z.string().min(1).max(256).optional(),
 });
 export type CreditRequest = z.input<typeof CreditRequest>;
 
@@ -123,6 +127,7 @@ export class Ledger implements CreditLedger {
       amount: req.amount,
       reason: req.reason,
       chargeIds: req.chargeIds ?? [],
+      ...(req.stepKey === undefined ? {} : { stepKey: req.stepKey }),
       appliedAt: new Date(this.#clock.now()).toISOString(),
     };
     try {
