@@ -3,9 +3,34 @@ import { ConfigError } from "../core/errors.ts";
 import { connectNats } from "../core/nats-connect.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
+import type { NatsConnection } from "nats";
+import type { Registry } from "prom-client";
+import type { Config } from "../core/config.ts";
+import type { Logger } from "../observability/logger.ts";
 import type { PeerDefinition } from "./define-peer.ts";
 import { PeerHost } from "./host.ts";
 import type { WeightTable } from "./utility.ts";
+
+/** What a peer process has once it is connected: for peers that need the connection (a ledger, a timer loop). */
+export interface PeerProcess {
+  nc: NatsConnection;
+  registry: Registry;
+  logger: Logger;
+  config: Config;
+}
+
+/** Work a peer process runs beside its peers (a timer loop); stopped before the peers drain. */
+export interface Sidecar {
+  stop(): Promise<void>;
+}
+
+export interface RunPeersOptions {
+  /** Names the process in logs and metrics. @default "peers" */
+  role?: string;
+  weights?: WeightTable;
+  /** Started once the peers are up; a ConfigError thrown here exits 2. */
+  sidecar?: (process: PeerProcess) => Promise<Sidecar>;
+}
 
 /**
  * Runs `peers` as this process's job: reads the environment (NATS_URL,
@@ -16,8 +41,14 @@ import type { WeightTable } from "./utility.ts";
  * ```ts
  * await runPeers([myPeer]);
  * ```
+ *
+ * Peers that need the process's NATS connection are made by a function of
+ * it; a ConfigError thrown while making them exits 2.
  */
-export async function runPeers(peers: PeerDefinition[], options: { role?: string; weights?: WeightTable } = {}): Promise<PeerHost> {
+export async function runPeers(
+  peers: PeerDefinition[] | ((process: PeerProcess) => Promise<PeerDefinition[]> | PeerDefinition[]),
+  options: RunPeersOptions = {},
+): Promise<PeerHost> {
   const role = options.role ?? "peers";
   let config;
   try {
@@ -34,11 +65,15 @@ export async function runPeers(peers: PeerDefinition[], options: { role?: string
   const nc = await connectNats({ servers: config.natsUrl, name: `${role}-${config.peers.hostId}` });
   const registry = createRegistry({ role });
   const metrics = await serveMetrics(registry, config.metricsHost, config.peers.metricsPort);
+  const resources: PeerProcess = { nc, registry, logger, config };
   let host: PeerHost;
+  let defined: PeerDefinition[] = [];
+  let sidecar: Sidecar | undefined;
   try {
+    defined = typeof peers === "function" ? await peers(resources) : peers;
     host = await PeerHost.start({
       nc,
-      peers,
+      peers: defined,
       hostId: config.peers.hostId,
       registry,
       logger,
@@ -48,6 +83,7 @@ export async function runPeers(peers: PeerDefinition[], options: { role?: string
       heartbeatMs: config.peers.heartbeatMs,
       ...(options.weights === undefined ? {} : { weights: options.weights }),
     });
+    sidecar = await options.sidecar?.(resources);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     logger.fatal(err.message);
@@ -57,7 +93,7 @@ export async function runPeers(peers: PeerDefinition[], options: { role?: string
     process.exit(2);
   }
   logger.info(
-    { hostId: config.peers.hostId, peers: peers.map((p) => p.id), metrics: metrics.url, nats: config.natsUrl },
+    { hostId: config.peers.hostId, peers: defined.map((p) => p.id), metrics: metrics.url, nats: config.natsUrl },
     "peers ready",
   );
   let stopping = false;
@@ -65,6 +101,7 @@ export async function runPeers(peers: PeerDefinition[], options: { role?: string
     if (stopping) return;
     stopping = true;
     logger.info({ signal, graceMs: config.peers.drainGraceMs }, "draining");
+    await sidecar?.stop();
     await host.drain(config.peers.drainGraceMs);
     await metrics.close();
     await nc.drain().catch(() => undefined);

@@ -10,9 +10,7 @@
  */
 import { z } from "zod";
 import type { Money, StoredFact } from "../../blackboard/index.ts";
-import { loadConfig, type Config } from "../../core/config.ts";
 import { ConfigError } from "../../core/errors.ts";
-import { connectNats } from "../../core/nats-connect.ts";
 import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepResult } from "../index.ts";
 import type { Charge } from "./account-data.ts";
 import { latestOf } from "./case-facts.ts";
@@ -229,21 +227,19 @@ export function billingPeer(options: BillingPeerOptions): PeerDefinition {
  */
 export async function runBillingPeer(options: { wrapLedger?: (ledger: Ledger) => CreditLedger } = {}): Promise<PeerHost> {
   let config: BillingConfig;
-  let mesh: Config;
   try {
     config = loadBillingConfig();
-    mesh = loadConfig();
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  if (mesh.natsUrl === undefined) {
-    process.stderr.write("NATS_URL is not set; start peers with `npm start`, or set NATS_URL\n");
-    process.exit(2);
-  }
-  const nc = await connectNats({ servers: mesh.natsUrl, name: `billing-ledger-${process.pid}` });
-  const ledger = await Ledger.open(nc, { replicas: mesh.streamReplicas });
-  return runPeers([billingPeer({ ledger: options.wrapLedger?.(ledger) ?? ledger, config })], { role: "billing" });
+  return runPeers(
+    async ({ nc, config: mesh }) => {
+      const ledger = await Ledger.open(nc, { replicas: mesh.streamReplicas });
+      return [billingPeer({ ledger: options.wrapLedger?.(ledger) ?? ledger, config })];
+    },
+    { role: "billing" },
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runBillingPeer();

@@ -1,11 +1,7 @@
 import { z } from "zod";
 import { clockFromEnv, type Clock } from "../../core/clock.ts";
-import { loadConfig, type Config } from "../../core/config.ts";
 import { ConfigError } from "../../core/errors.ts";
-import { connectNats } from "../../core/nats-connect.ts";
-import { createLogger } from "../../observability/logger.ts";
-import { createRegistry, serveMetrics } from "../../observability/metrics-server.ts";
-import { PeerHost } from "../host.ts";
+import { runPeers } from "../process.ts";
 import { PeerId } from "../protocol.ts";
 import { DEFAULT_FOLLOWUP_PEER_ID, followupPeer } from "./followup.ts";
 import { DEFAULT_TIMER_TICK_MS, TimerLoop } from "./followup-timers.ts";
@@ -50,77 +46,36 @@ export function loadFollowupConfig(env: NodeJS.ProcessEnv = process.env): Follow
 }
 
 /**
- * Runs the follow-up peer as this process's job. On SIGTERM or SIGINT it stops
- * the timer loop (after the tick in progress), drains the peer and exits 0;
- * bad configuration exits 2.
+ * Runs the follow-up peer as this process's job (see {@link runPeers}): the
+ * timer loop runs beside the peer, on its connection, and stops (after the
+ * tick in progress) before the peer drains. Bad configuration exits 2.
  */
 export async function runFollowup(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let config: Config;
   let followup: FollowupConfig;
   try {
-    config = loadConfig(env);
     followup = loadFollowupConfig(env);
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  const logger = createLogger({ role: "followup", level: config.logLevel });
-  if (config.natsUrl === undefined) {
-    logger.fatal("NATS_URL is not set");
-    process.exit(2);
-  }
-  const nc = await connectNats({ servers: config.natsUrl, name: `followup-${config.peers.hostId}` });
-  const registry = createRegistry({ role: "followup" });
-  const metrics = await serveMetrics(registry, config.metricsHost, config.peers.metricsPort);
-  let host: PeerHost;
-  try {
-    host = await PeerHost.start({
-      nc,
-      peers: [followupPeer({ id: followup.peerId, clock: followup.clock })],
-      hostId: config.peers.hostId,
-      registry,
-      logger,
-      dedupWindowMs: config.dedupWindowMs,
-      streamReplicas: config.streamReplicas,
-      leaseMs: config.peers.leaseMs,
-      heartbeatMs: config.peers.heartbeatMs,
-    });
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    logger.fatal(err.message);
-    await nc.close();
-    await metrics.close();
-    process.exit(2);
-  }
-  const timers = await TimerLoop.create({
-    nc,
-    clock: followup.clock,
-    registry,
-    logger,
-    peerId: followup.peerId,
-    dedupWindowMs: config.dedupWindowMs,
-    streamReplicas: config.streamReplicas,
-    tickMs: followup.tickMs,
+  await runPeers([followupPeer({ id: followup.peerId, clock: followup.clock })], {
+    role: "followup",
+    sidecar: async ({ nc, registry, logger, config }) => {
+      const timers = await TimerLoop.create({
+        nc,
+        clock: followup.clock,
+        registry,
+        logger,
+        peerId: followup.peerId,
+        dedupWindowMs: config.dedupWindowMs,
+        streamReplicas: config.streamReplicas,
+        tickMs: followup.tickMs,
+      });
+      timers.start();
+      logger.info({ peerId: followup.peerId, tickMs: followup.tickMs, clockSkewMs: followup.clock.now() - Date.now() }, "followup ready");
+      return timers;
+    },
   });
-  timers.start();
-  logger.info(
-    { peerId: followup.peerId, hostId: config.peers.hostId, tickMs: followup.tickMs, clockSkewMs: followup.clock.now() - Date.now(), metrics: metrics.url },
-    "followup ready",
-  );
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "draining");
-    await timers.stop();
-    await host.drain(config.peers.drainGraceMs);
-    await metrics.close();
-    await nc.drain().catch(() => undefined);
-    logger.info("drained; exiting");
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runFollowup();
