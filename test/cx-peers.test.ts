@@ -1,0 +1,415 @@
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import type { Registry } from "prom-client";
+import type { Channel, StoredFact } from "../blackboard/index.ts";
+import { FactWriter } from "../blackboard/writer.ts";
+import { createRegistry } from "../observability/metrics-server.ts";
+import { accountPeer } from "../peers/cx/account.ts";
+import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer } from "../peers/cx/billing.ts";
+import { FOLLOWUP_DELAY_MS, FOLLOWUP_PURPOSE, composerPeer } from "../peers/cx/composer.ts";
+import { followupPeer } from "../peers/cx/followup.ts";
+import { identityPeer } from "../peers/cx/identity.ts";
+import { intentPeer } from "../peers/cx/intent.ts";
+import { Ledger } from "../peers/cx/ledger.ts";
+import type { ReasonerSource } from "../peers/cx/reasoner-source.ts";
+import { REASKS_METRIC } from "../peers/cx/reasks.ts";
+import { RulesReasoner, reasonerFromEnv, toSpeakable } from "../peers/cx/reasoners/index.ts";
+import { startFakeAnthropic } from "./harness/fake-anthropic.ts";
+import { TEST_SOURCE } from "./harness/facts.ts";
+import { assertPromtoolClean, sample } from "./harness/metrics.ts";
+import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, startHost, startMesh } from "./harness/mesh.ts";
+import { spawnTs } from "./harness/processes.ts";
+import { caseFactsWhen, needFacts } from "./harness/wait.ts";
+
+type Data = Record<string, unknown>;
+const dataOf = (facts: StoredFact[], kind: string): Data[] => facts.filter((f) => f.fact.kind === kind).map((f) => f.fact.data as Data);
+const openedFor = (facts: StoredFact[], capability: string): Data[] => dataOf(facts, "need.opened").filter((d) => d["capability"] === capability);
+const seqOf = (facts: StoredFact[], kind: string): number => facts.find((f) => f.fact.kind === kind)?.seq ?? Number.NaN;
+const asks = (facts: StoredFact[]): Data[] => openedFor(facts, "reply").filter((d) => (d["input"] as Data)["about"] === "identity.ask");
+const count = (facts: StoredFact[], kind: string): number => dataOf(facts, kind).length;
+
+/** `casemesh_reasks_total{capability="identity.verify"}` in `registry`; undefined when the series is missing. */
+async function reasks(registry: Registry): Promise<number | undefined> {
+  return sample(await registry.metrics(), REASKS_METRIC, { capability: "identity.verify" });
+}
+
+interface Says {
+  channel: Channel;
+  address: string;
+  text: string;
+  /** The message's number on the case: 1, 2, ... */
+  n: number;
+  /** For a first message: open the case and link the address, as the gateway does for a new address. */
+  opens?: { customerId: string; verified: boolean };
+  /** False for a message whose steps ran before the test: no intent need is opened for it. */
+  intent?: boolean;
+}
+
+/**
+ * Writes what the gateway writes for one customer message (gateway/intake.ts):
+ * case.opened and customer.linked for a new customer, message.received, and
+ * the `intent` need for the message. Returns the intent need's id.
+ */
+async function customerSays(writer: FactWriter, caseId: string, m: Says): Promise<string> {
+  if (m.opens !== undefined) {
+    const { customerId, verified } = m.opens;
+    await writer.append({ caseId, kind: "case.opened", data: { customerId, channel: m.channel, tier: "standard" } }, { msgId: `${caseId}.opened` });
+    await writer.append({ caseId, kind: "customer.linked", data: { customerId, channel: m.channel, address: m.address, verified } });
+  }
+  const clientMessageId = `${caseId}-m${m.n}`;
+  const message = await writer.append({
+    caseId,
+    kind: "message.received",
+    data: { channel: m.channel, address: m.address, text: m.text, clientMessageId, attachments: [] },
+  });
+  const needId = `${caseId}.in.m${m.n}`;
+  if (m.intent === false) return needId;
+  await writer.append({
+    caseId,
+    kind: "need.opened",
+    causedBy: message.fact.id,
+    needId,
+    data: {
+      needId,
+      capability: "intent",
+      input: { messageFactId: message.fact.id, channel: m.channel },
+      requires: [],
+      attempt: 1,
+      fallback: "human.triage",
+    },
+  });
+  return needId;
+}
+
+/** Every peer of the flow on one host in this process: the three under test with `reasoner`, and account, billing and follow-up. */
+async function startCxPeers(nc: Parameters<typeof startHost>[0], tag: string, reasoner: ReasonerSource): Promise<Registry> {
+  const registry = createRegistry();
+  const ledger = await Ledger.open(nc);
+  await startHost(
+    nc,
+    [
+      intentPeer({ id: `intent-${tag}`, reasoner }),
+      identityPeer({ id: `identity-${tag}` }),
+      composerPeer({ id: `composer-${tag}`, reasoner }),
+      accountPeer({ id: `account-${tag}` }),
+      billingPeer({ id: `billing-${tag}`, ledger, config: { humanThresholdMinor: DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR } }),
+      followupPeer({ id: `followup-${tag}` }),
+    ],
+    { registry },
+  );
+  return registry;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const VOICE_CLOSING = "Is there anything else I can help with today?";
+
+describe("cx intent, identity and composer peers (rules)", async () => {
+  const { nc, client, writer } = await startMesh({ name: "cx-peers" });
+  const registry = await startCxPeers(nc, "r", new RulesReasoner());
+
+  test("a double charge on chat flows intent → identity → account → billing → composer, with a follow-up timer and no re-ask", async (t) => {
+    const started = Date.now();
+    await customerSays(writer, "cx-ada", {
+      channel: "chat",
+      address: "chat-ada",
+      text: "I was charged twice for my October bill",
+      n: 1,
+      opens: { customerId: "cust-ada", verified: false },
+    });
+    const facts = await caseFactsWhen(client, "cx-ada", (fs) => count(fs, "timer.set") === 1);
+    t.diagnostic(`message to follow-up timer in ${Date.now() - started} ms`);
+
+    const intent = dataOf(facts, "intent.classified");
+    assert.equal(intent.length, 1);
+    assert.equal(intent[0]?.["intent"], "billing_dispute");
+    assert.deepEqual((intent[0]?.["entities"] as Data)["dates"], ["October"]);
+    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-ada", method: "channel_address", accountId: "acc-1001" }]);
+    assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-1001");
+    const credits = dataOf(facts, "credit.applied");
+    assert.equal(credits.length, 1);
+    assert.deepEqual(credits[0]?.["amount"], { amountMinor: 4999, currency: "EUR" });
+    const ledgerRef = String(credits[0]?.["ledgerRef"]);
+
+    // The handoffs happened in order, each after the fact it waited for.
+    const order = ["intent.classified", "identity.verified", "account.loaded", "credit.applied", "reply.drafted", "timer.set"].map((k) => seqOf(facts, k));
+    assert.deepEqual([...order].sort((a, b) => a - b), order, `facts out of order: ${order.join(", ")}`);
+    assert.deepEqual(openedFor(facts, "account.load")[0]?.["requires"], ["identity.verified"]);
+    assert.deepEqual(openedFor(facts, "billing.dispute")[0]?.["requires"], ["account.loaded"]);
+    assert.equal(openedFor(facts, "billing.dispute")[0]?.["fallback"], "human.billing");
+
+    const replies = dataOf(facts, "reply.drafted");
+    assert.equal(replies.length, 1);
+    assert.equal(replies[0]?.["channel"], "chat");
+    const text = String(replies[0]?.["text"]);
+    assert.match(text, /^Hi Ada, /);
+    assert.match(text, /€49\.99/);
+    assert.ok(text.includes(ledgerRef), "the reply names the ledger reference");
+    assert.ok(text.length <= 160, `a chat reply has ${text.length} characters`);
+    assert.equal(replies[0]?.["replyTo"], facts.find((f) => f.fact.kind === "message.received")?.fact.id);
+
+    const timers = dataOf(facts, "timer.set");
+    assert.equal(timers[0]?.["purpose"], FOLLOWUP_PURPOSE);
+    assert.deepEqual(timers[0]?.["cancelIf"], ["case.resolved"]);
+    const action = timers[0]?.["action"] as { capability: string; input: Data };
+    assert.equal(action.capability, "reply");
+    assert.equal(action.input["about"], "followup");
+    assert.equal(action.input["channel"], "email");
+    assert.match(String(action.input["tell"]), /€49\.99/);
+    const dueIn = Date.parse(String(timers[0]?.["dueAt"])) - Date.parse(facts.find((f) => f.fact.kind === "timer.set")?.fact.at ?? "");
+    assert.ok(Math.abs(dueIn - FOLLOWUP_DELAY_MS) < 60_000, `the follow-up is due ${dueIn} ms after it was set`);
+
+    assert.equal(asks(facts).length, 0, "a customer writing from their own chat id is not asked who they are");
+    assert.equal(await reasks(registry), 0);
+  });
+
+  test("the next message on voice, same case: no identity step, nothing re-loaded or re-credited, a speakable status reply", async () => {
+    // The gateway writing the next day: its facts carry a time a day later.
+    const tomorrow = await FactWriter.create({ nc, source: { ...TEST_SOURCE, capability: "gateway" }, dedupWindowMs: 120_000, clock: { now: () => Date.now() + DAY_MS } });
+    const needId = await customerSays(tomorrow, "cx-ada", { channel: "voice", address: "+44 20 7946 0001", text: "Hello, it's Ada again. Has the refund for October come through?", n: 2 });
+    const facts = await caseFactsWhen(client, "cx-ada", (fs) => needFacts(fs, "need.done", needId).length === 1 && count(fs, "reply.drafted") === 2);
+    const [first, second] = facts.filter((f) => f.fact.kind === "message.received").map((f) => Date.parse(f.fact.at));
+    assert.ok((second ?? 0) - (first ?? 0) >= DAY_MS - 60_000, "the second message came a day after the first");
+
+    assert.equal(dataOf(facts, "intent.classified").at(-1)?.["intent"], "billing_dispute");
+    for (const capability of ["identity.verify", "account.load", "billing.dispute", "followup.schedule"]) {
+      assert.equal(openedFor(facts, capability).length, 1, `${capability} was opened once, for the first message`);
+    }
+    assert.equal(count(facts, "identity.verified"), 1);
+    assert.equal(count(facts, "credit.applied"), 1);
+    assert.equal(count(facts, "timer.set"), 1, "a status reply schedules no second follow-up");
+
+    const reply = dataOf(facts, "reply.drafted").at(-1) ?? {};
+    assert.equal(reply["channel"], "voice", "the reply goes to the channel the customer is on now");
+    const text = String(reply["text"]);
+    assert.match(text, /^Hello Ada\./);
+    assert.match(text, /forty-nine euros and ninety-nine cents/);
+    const ledgerRef = String(dataOf(facts, "credit.applied")[0]?.["ledgerRef"]);
+    assert.ok(text.includes(`your reference is the one ending in ${toSpeakable([...ledgerRef.slice(-4)].join(" "))}.`), `the reference is read as its last four characters: ${text}`);
+    assert.doesNotMatch(text, /\d/, "a voice reply has no digits");
+    assert.doesNotMatch(text, /[#@*_~`|<>[\]{}\\^=$€£%/&+]/, "a voice reply has no symbols");
+    assert.ok(text.endsWith(VOICE_CLOSING));
+    assert.equal(await reasks(registry), 0);
+  });
+
+  test("a customer nobody knows is asked for the account number once; giving it continues the waiting dispute", async () => {
+    await customerSays(writer, "cx-stranger", {
+      channel: "chat",
+      address: "chat-new-visitor",
+      text: "I was charged twice for my October bill",
+      n: 1,
+      opens: { customerId: "cust-stranger", verified: false },
+    });
+    let facts = await caseFactsWhen(client, "cx-stranger", (fs) => count(fs, "reply.drafted") === 1);
+    assert.equal(asks(facts).length, 1);
+    assert.equal((asks(facts)[0]?.["input"] as Data)["ask"], "account_number");
+    assert.match(String(dataOf(facts, "reply.drafted")[0]?.["text"]), /^Hi, .*account number/);
+    assert.equal(count(facts, "identity.verified"), 0);
+    const accountNeed = String(openedFor(facts, "account.load")[0]?.["needId"]);
+    assert.equal(needFacts(facts, "need.done", accountNeed).length + needFacts(facts, "need.failed", accountNeed).length, 0, "account.load waits for identity");
+    assert.equal(await reasks(registry), 0, "asking for something never given is not a re-ask");
+
+    await customerSays(writer, "cx-stranger", { channel: "chat", address: "chat-new-visitor", text: "Sorry, it's acc-4004", n: 2 });
+    facts = await caseFactsWhen(client, "cx-stranger", (fs) => count(fs, "timer.set") === 1);
+    const latest = dataOf(facts, "intent.classified").at(-1) ?? {};
+    assert.equal(latest["intent"], "billing_dispute", "the account number continues the dispute");
+    assert.deepEqual((latest["entities"] as Data)["dates"], ["October"], "and keeps what the first message said");
+    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-stranger", method: "account_number", accountId: "acc-4004" }]);
+    assert.equal(openedFor(facts, "account.load").length, 1, "the waiting account.load is not opened again");
+    assert.equal(openedFor(facts, "billing.dispute").length, 1);
+    assert.equal(needFacts(facts, "need.done", accountNeed).length, 1);
+    assert.deepEqual(dataOf(facts, "credit.applied")[0]?.["amount"], { amountMinor: 1999, currency: "EUR" });
+    assert.equal(asks(facts).length, 1, "asked once, never again");
+    const replies = dataOf(facts, "reply.drafted");
+    assert.equal(replies.length, 2);
+    assert.match(String(replies[1]?.["text"]), /^Hi Katherine, .*€19\.99/);
+    assert.equal(await reasks(registry), 0);
+  });
+
+  test("an account number the account system does not hold: the customer is asked to check it, which is not a re-ask", async () => {
+    await customerSays(writer, "cx-typo", {
+      channel: "chat",
+      address: "chat-typo",
+      text: "I was charged twice, my account is acc-9999",
+      n: 1,
+      opens: { customerId: "cust-typo", verified: false },
+    });
+    const facts = await caseFactsWhen(client, "cx-typo", (fs) => count(fs, "reply.drafted") === 1);
+    assert.equal(count(facts, "identity.verified"), 0);
+    assert.equal(asks(facts).length, 1);
+    assert.match(String(dataOf(facts, "reply.drafted")[0]?.["text"]), /could not find account acc-9999/);
+    assert.equal(await reasks(registry), 0);
+  });
+
+  test("an account number given in an earlier message verifies the customer without asking", async () => {
+    await customerSays(writer, "cx-early", {
+      channel: "email",
+      address: "accounts@hopper-new.example",
+      text: "Hello, writing about our account acc-2002.",
+      n: 1,
+      opens: { customerId: "cust-early", verified: false },
+      intent: false,
+    });
+    await customerSays(writer, "cx-early", { channel: "email", address: "accounts@hopper-new.example", text: "We were charged twice for our October invoice.", n: 2 });
+    const facts = await caseFactsWhen(client, "cx-early", (fs) => count(fs, "escalation.requested") === 1);
+    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-early", method: "account_number", accountId: "acc-2002" }]);
+    assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-2002");
+    assert.equal(asks(facts).length, 0);
+    assert.equal(openedFor(facts, "human.billing").length, 1, "a refund above the threshold goes to a person");
+    assert.equal(await reasks(registry), 0);
+  });
+
+  test("a new case of a customer verified on an earlier case: identity is neither asked nor checked again", async () => {
+    const needId = await customerSays(writer, "cx-ada-2", {
+      channel: "email",
+      address: "ada@example.com",
+      text: "My internet keeps dropping since Monday",
+      n: 1,
+      opens: { customerId: "cust-ada", verified: false },
+    });
+    const facts = await caseFactsWhen(client, "cx-ada-2", (fs) => needFacts(fs, "need.done", needId).length === 1 && count(fs, "reply.drafted") === 1);
+    assert.equal(dataOf(facts, "intent.classified")[0]?.["intent"], "technical_problem");
+    assert.equal(openedFor(facts, "identity.verify").length, 0, "the customer's memory holds the verification from cx-ada");
+    assert.deepEqual(openedFor(facts, "reply").map((d) => (d["input"] as Data)["about"]), ["intent.technical_problem"]);
+    const reply = dataOf(facts, "reply.drafted")[0] ?? {};
+    assert.equal(reply["channel"], "email");
+    assert.match(String(reply["text"]), /^Hello Ada,\n\nWe have your report of the technical problem/);
+    assert.equal(await reasks(registry), 0);
+  });
+
+  test("the composer shapes one status per channel, and only a credit reply schedules a follow-up", async () => {
+    const base = await client.getCase({ caseId: "cx-ada" });
+    const ledgerRef = String(dataOf(base.facts, "credit.applied")[0]?.["ledgerRef"]);
+    const needs: Record<string, { channel: Channel; about: string }> = {
+      "cx-ada-compose-chat": { channel: "chat", about: "case.status" },
+      "cx-ada-compose-voice": { channel: "voice", about: "case.status" },
+      "cx-ada-compose-email": { channel: "email", about: "case.status" },
+      "cx-ada-compose-followup": { channel: "email", about: "followup" },
+    };
+    for (const [needId, input] of Object.entries(needs)) {
+      await writer.append({ caseId: "cx-ada", kind: "need.opened", needId, data: { needId, capability: "reply", input, requires: [], attempt: 1, fallback: null } });
+    }
+    const facts = await caseFactsWhen(client, "cx-ada", (fs) => Object.keys(needs).every((id) => needFacts(fs, "need.done", id).length === 1));
+    const draftOf = (needId: string) => {
+      const f = facts.find((x) => x.fact.kind === "reply.drafted" && x.fact.needId === needId);
+      assert.ok(f !== undefined, `no reply.drafted for ${needId}`);
+      return f.fact.data as { channel: string; text: string };
+    };
+    const chat = draftOf("cx-ada-compose-chat");
+    assert.equal(chat.channel, "chat");
+    assert.ok(chat.text.length <= 160, `chat: ${chat.text.length} characters`);
+    assert.match(chat.text, /^Hi Ada, We have credited €49\.99 back/);
+
+    const voice = draftOf("cx-ada-compose-voice");
+    assert.equal(voice.channel, "voice");
+    assert.match(voice.text, /forty-nine euros and ninety-nine cents/);
+    assert.doesNotMatch(voice.text, /\d|€/);
+    assert.ok(voice.text.endsWith(VOICE_CLOSING));
+
+    const email = draftOf("cx-ada-compose-email");
+    assert.equal(email.channel, "email");
+    assert.match(email.text, /^Hello Ada,\n\n/);
+    assert.ok(email.text.includes(`We have credited €49.99 back to your account; your reference is ${ledgerRef}.`));
+    assert.match(email.text, /Kind regards,\nThe Northwind Connect care team$/);
+    assert.ok(email.text.length > chat.text.length);
+
+    const followups = (needId: string) => facts.filter((f) => f.fact.kind === "need.opened" && f.fact.needId === needId && (f.fact.data as Data)["capability"] === "followup.schedule");
+    for (const needId of Object.keys(needs)) assert.equal(followups(needId).length, 0, `${needId} schedules nothing`);
+    assert.equal(draftOf("cx-ada-compose-followup").channel, "email");
+  });
+});
+
+describe("cx intent and composer peers on Claude (a local Messages API)", async () => {
+  const fake = await startFakeAnthropic();
+  after(() => fake.close());
+  const { nc, client, writer } = await startMesh({ name: "cx-peers-claude" });
+  const env = { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: fake.url, CASEMESH_MODEL_MAX_RETRIES: "0", CASEMESH_MODEL_TIMEOUT_MS: "5000" };
+  const registry = await startCxPeers(nc, "c", (deps) => reasonerFromEnv(env, deps));
+
+  test("the intent and the reply come from the model; every prompt carries the context hierarchy and no card number", async () => {
+    const modelReply = "Sorry about that, Ada: the second October charge of €49.99 is credited back to your account.";
+    fake.answer(
+      { tool: "record_intent", input: { intent: "billing_dispute", confidence: 0.87, entities: { amounts: [], dates: ["October"], orderIds: [] } } },
+      { tool: "write_reply", input: { text: modelReply } },
+    );
+    await customerSays(writer, "cx-claude", {
+      channel: "chat",
+      address: "chat-ada",
+      text: "I was charged twice for my October bill, my card 4111 1111 1111 1111",
+      n: 1,
+      opens: { customerId: "cust-ada-claude", verified: false },
+    });
+    const facts = await caseFactsWhen(client, "cx-claude", (fs) => count(fs, "timer.set") === 1);
+
+    assert.deepEqual(dataOf(facts, "intent.classified"), [{ intent: "billing_dispute", confidence: 0.87, entities: { amounts: [], dates: ["October"], orderIds: [] } }]);
+    assert.equal(count(facts, "credit.applied"), 1);
+    assert.deepEqual(dataOf(facts, "reply.drafted").map((r) => [r["channel"], r["text"]]), [["chat", modelReply]]);
+
+    const ok = fake.requests.filter((r) => r.status === 200);
+    assert.equal(ok.length, 2, "one model call to classify, one to draft");
+    const system = (i: number) => (ok[i]?.body["system"] as Array<{ text: string }>).map((b) => b.text).join("\n");
+    for (const [i, protocol] of [[0, "# Protocol: intent"], [1, "# Protocol: reply"]] as const) {
+      const text = system(i);
+      const at = ["# Organisation: Northwind Connect", "# Product line: Home broadband", protocol].map((s) => text.indexOf(s));
+      assert.ok(at.every((p, k) => p >= 0 && (k === 0 || p > (at[k - 1] ?? -1))), `request ${i}: context sections at ${at.join(", ")}`);
+    }
+    for (const r of fake.requests) assert.doesNotMatch(r.raw, /4111[ -]?1111[ -]?1111[ -]?1111/);
+    assert.match(ok[0]?.raw ?? "", /\[card \*\*\*\*1111\]/);
+    assert.match(ok[0]?.raw ?? "", /charged twice for my October bill/);
+    assert.match(ok[1]?.raw ?? "", /€49\.99/, "the reply prompt carries the credit to convey");
+    const body = await registry.metrics();
+    assert.equal(sample(body, "casemesh_model_tokens_total", { operation: "classify_intent", kind: "input" }), 100, "model tokens are counted on the peers' registry");
+    assert.equal(sample(body, REASKS_METRIC, { capability: "identity.verify" }), 0);
+    assertPromtoolClean(body);
+  });
+});
+
+describe("cx intent, identity and composer peers as processes", async () => {
+  const { server, nc, client, writer } = await startMesh({ name: "cx-peers-processes" });
+  const ledger = await Ledger.open(nc);
+  await startHost(nc, [
+    accountPeer({ id: "account-p" }),
+    billingPeer({ id: "billing-p", ledger, config: { humanThresholdMinor: DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR } }),
+    followupPeer({ id: "followup-p" }),
+  ]);
+
+  test("each entry point serves its capability under the PEER_ID it is given, two copies side by side", async () => {
+    const peers: Array<[string, string]> = [
+      ["peers/cx/intent.ts", "intent-p1"],
+      ["peers/cx/intent.ts", "intent-p2"],
+      ["peers/cx/identity.ts", "identity-p1"],
+      ["peers/cx/composer.ts", "composer-p1"],
+    ];
+    await Promise.all(
+      peers.map(async ([script, peerId]) => {
+        const proc = spawnTs(script, {
+          ...process.env,
+          NATS_URL: server.url,
+          PEER_ID: peerId,
+          CASEMESH_HOST_ID: `host-${peerId}`,
+          CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
+          CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
+          CASEMESH_PEER_METRICS_PORT: "0",
+          ANTHROPIC_API_KEY: "",
+          LOG_LEVEL: "info",
+        });
+        const ready = await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
+        assert.deepEqual(ready["peers"], [peerId]);
+      }),
+    );
+    await customerSays(writer, "cx-proc", {
+      channel: "chat",
+      address: "chat-ada",
+      text: "I was charged twice for my October bill",
+      n: 1,
+      opens: { customerId: "cust-ada-proc", verified: false },
+    });
+    const facts = await caseFactsWhen(client, "cx-proc", (fs) => count(fs, "timer.set") === 1);
+    const servedBy = Object.fromEntries(dataOf(facts, "need.claimed").map((c) => [c["capability"], c["peer"]]));
+    assert.ok(["intent-p1", "intent-p2"].includes(String(servedBy["intent"])), `intent served by ${String(servedBy["intent"])}`);
+    const intentBids = (dataOf(facts, "need.claimed").find((c) => c["capability"] === "intent")?.["bids"] as Data[]).map((b) => b["peer"]).sort();
+    assert.deepEqual(intentBids, ["intent-p1", "intent-p2"], "both copies bid for the intent need");
+    assert.equal(servedBy["identity.verify"], "identity-p1");
+    assert.equal(servedBy["reply"], "composer-p1");
+    assert.match(String(dataOf(facts, "reply.drafted")[0]?.["text"]), /^Hi Ada, .*€49\.99/);
+  });
+});
