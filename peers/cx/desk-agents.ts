@@ -1,0 +1,145 @@
+import type { KV, KvEntry, NatsConnection, QueuedIterator } from "nats";
+import type { Logger } from "pino";
+import { DESK_AGENTS_BUCKET, DeskAgent } from "../../gateway/index.ts";
+
+/**
+ * The desk peer's live, in-memory view of the human agents signed in on the
+ * agent desk (the `casemesh_desk_agents` bucket), kept from a KV watch the
+ * way the presence Directory keeps peers. A bid reads it and nothing else,
+ * so bidding makes no network call. Entries age out by the bucket's TTL
+ * measured from their server write time (nats-server 2.9 sends no delete when
+ * max age removes one).
+ *
+ * The view also counts the offers this process has made and is waiting on:
+ * an agent's `active` (from the gateway) counts only accepted offers, so an
+ * agent with an open offer is not offered a second case beyond capacity.
+ */
+
+/** How long the view waits before watching the agents bucket again after its watch ended. */
+export const AGENT_WATCH_RETRY_MS = 250;
+
+/** One agent's room for more work. */
+export interface AgentRoom {
+  agent: DeskAgent;
+  /** Capacity minus accepted cases minus this process's open offers. */
+  spare: number;
+}
+
+/** A live view of the signed-in desk agents. */
+export class DeskAgentsView {
+  readonly #kv: KV;
+  readonly #ttlMs: number;
+  readonly #log: Logger;
+  readonly #agents = new Map<string, { agent: DeskAgent; seenAt: number }>();
+  readonly #pending = new Map<string, number>();
+  #watch: QueuedIterator<KvEntry> | undefined;
+  #stopped = false;
+
+  private constructor(kv: KV, ttlMs: number, log: Logger) {
+    this.#kv = kv;
+    this.#ttlMs = ttlMs;
+    this.#log = log;
+  }
+
+  /**
+   * Binds to the agents bucket (open a DeskBoard first: it creates the
+   * bucket with its TTL) and starts watching it. `ttlMs` is the board's
+   * `ttlMs`: an entry older than this is not live.
+   */
+  static async start(nc: NatsConnection, ttlMs: number, log: Logger): Promise<DeskAgentsView> {
+    const kv = await nc.jetstream().views.kv(DESK_AGENTS_BUCKET, { bindOnly: true });
+    const view = new DeskAgentsView(kv, ttlMs, log);
+    view.#watch = await kv.watch({ key: ">" });
+    void view.#follow(view.#watch);
+    return view;
+  }
+
+  /** Stops watching. */
+  stop(): void {
+    this.#stopped = true;
+    this.#watch?.stop();
+  }
+
+  /** Live agents, in agent id order. */
+  all(): DeskAgent[] {
+    this.#prune();
+    return [...this.#agents.values()].map((a) => a.agent).sort((a, b) => a.agentId.localeCompare(b.agentId));
+  }
+
+  /** Live agents with `skill`, each with its spare room (which may be 0 or less). */
+  withSkill(skill: string): AgentRoom[] {
+    return this.all()
+      .filter((a) => a.skills.includes(skill))
+      .map((agent) => ({ agent, spare: agent.capacity - agent.active - (this.#pending.get(agent.agentId) ?? 0) }));
+  }
+
+  /** The live agent with `skill` and the most spare room, if any has room. */
+  best(skill: string): AgentRoom | undefined {
+    let best: AgentRoom | undefined;
+    for (const room of this.withSkill(skill)) {
+      if (room.spare > 0 && (best === undefined || room.spare / room.agent.capacity > best.spare / best.agent.capacity)) best = room;
+    }
+    return best;
+  }
+
+  /** Counts an offer this process made to `agentId` and is waiting on; call the returned function once it is decided. */
+  hold(agentId: string): () => void {
+    this.#pending.set(agentId, (this.#pending.get(agentId) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.#pending.get(agentId) ?? 1) - 1;
+      if (left <= 0) this.#pending.delete(agentId);
+      else this.#pending.set(agentId, left);
+    };
+  }
+
+  async #follow(first: QueuedIterator<KvEntry>): Promise<void> {
+    let watch = first;
+    for (;;) {
+      try {
+        for await (const entry of watch) this.#apply(entry);
+      } catch (err) {
+        this.#log.warn({ err: String(err) }, "desk agents watch ended; watching again");
+      }
+      while (!this.#stopped) {
+        await new Promise((r) => setTimeout(r, AGENT_WATCH_RETRY_MS));
+        try {
+          watch = await this.#kv.watch({ key: ">" });
+          this.#watch = watch;
+          break;
+        } catch (err) {
+          this.#log.warn({ err: String(err) }, "cannot watch desk agents yet; retrying");
+        }
+      }
+      if (this.#stopped) return;
+    }
+  }
+
+  #apply(entry: KvEntry): void {
+    if (entry.operation !== "PUT") {
+      this.#agents.delete(entry.key);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(entry.value));
+    } catch {
+      json = undefined;
+    }
+    const parsed = DeskAgent.safeParse(json);
+    if (!parsed.success) {
+      this.#log.warn({ key: entry.key }, "ignoring a malformed desk agent entry");
+      return;
+    }
+    const age = Math.max(0, Date.now() - entry.created.getTime());
+    if (age > this.#ttlMs) return;
+    this.#agents.set(entry.key, { agent: parsed.data, seenAt: Date.now() - age });
+  }
+
+  #prune(): void {
+    const now = Date.now();
+    for (const [key, a] of this.#agents) if (now - a.seenAt > this.#ttlMs) this.#agents.delete(key);
+  }
+}
