@@ -1,13 +1,13 @@
 import { EventEmitter } from "node:events";
-import type { KV, KvEntry, QueuedIterator } from "nats";
+import type { KV, KvEntry } from "nats";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { Capability } from "../blackboard/contract-envelope.ts";
+import { LiveKvWatch } from "./kv-watch.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_HEARTBEAT_MS } from "../core/config.ts";
-/** How long a directory waits before watching presence again after its watch ended. */
-export const WATCH_RETRY_MS = 250;
+export { WATCH_RETRY_MS } from "./kv-watch.ts";
 /** A peer not heard from for this many heartbeats is gone from every directory. */
 export const PRESENCE_TTL_HEARTBEATS = 3;
 
@@ -38,8 +38,7 @@ export class Directory extends EventEmitter {
   readonly #ttlMs: number;
   readonly #log: Logger;
   readonly #peers = new Map<string, { record: PresenceRecord; seenAt: number }>();
-  #watch: QueuedIterator<KvEntry> | undefined;
-  #stopped = false;
+  #watch: LiveKvWatch | undefined;
   #prune: NodeJS.Timeout | undefined;
 
   constructor(kv: KV, ttlMs: number, log: Logger) {
@@ -50,43 +49,14 @@ export class Directory extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    this.#watch = await this.#kv.watch({ key: ">" });
-    void this.#follow(this.#watch);
+    this.#watch = await LiveKvWatch.start(this.#kv, (entry) => this.#apply(entry), this.#log, "presence");
     this.#prune = setInterval(() => this.#pruneStale(), Math.max(100, Math.floor(this.#ttlMs / 3)));
     this.#prune.unref();
   }
 
   stop(): void {
-    this.#stopped = true;
     this.#watch?.stop();
     clearInterval(this.#prune);
-  }
-
-  /**
-   * Applies the watch's entries; when the watch ends (a nats-server restart
-   * can leave it unable to resume), starts a new one, which replays every
-   * live entry. Never gives up while the directory is running.
-   */
-  async #follow(first: QueuedIterator<KvEntry>): Promise<void> {
-    let watch = first;
-    for (;;) {
-      try {
-        for await (const entry of watch) this.#apply(entry);
-      } catch (err) {
-        this.#log.warn({ err: String(err) }, "presence watch ended; watching again");
-      }
-      while (!this.#stopped) {
-        await new Promise((r) => setTimeout(r, WATCH_RETRY_MS));
-        try {
-          watch = await this.#kv.watch({ key: ">" });
-          this.#watch = watch;
-          break;
-        } catch (err) {
-          this.#log.warn({ err: String(err) }, "cannot watch presence yet; retrying");
-        }
-      }
-      if (this.#stopped) return;
-    }
   }
 
   /** Live, active peers serving `capability`. */

@@ -9,9 +9,9 @@ import { SAMPLE_DATA_DIR, loadAccountData } from "../peers/cx/account-data.ts";
 import { accountPeer } from "../peers/cx/account.ts";
 import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer, findDuplicateCharge, loadBillingConfig, refundKey } from "../peers/cx/billing.ts";
 import { Ledger, ledgerKey } from "../peers/cx/ledger.ts";
-import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, startHost, startMesh } from "./harness/mesh.ts";
+import { TEST_LEASE_MS, startHost, startMesh } from "./harness/mesh.ts";
 import { tempDir } from "./harness/nats.ts";
-import { spawnTs, type TestProcess } from "./harness/processes.ts";
+import { spawnPeer, type TestProcess } from "./harness/processes.ts";
 import { caseFactsWhen, needFacts } from "./harness/wait.ts";
 
 type Data = Record<string, unknown>;
@@ -227,19 +227,7 @@ describe("billing peer processes", async () => {
 
   /** Starts test/fixtures/billing-peer.ts as its own process and waits until it serves. */
   async function billingProcess(peerId: string, extraEnv: Record<string, string> = {}): Promise<TestProcess> {
-    const proc = spawnTs("test/fixtures/billing-peer.ts", {
-      ...process.env,
-      NATS_URL: server.url,
-      PEER_ID: peerId,
-      CASEMESH_HOST_ID: `host-${peerId}`,
-      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
-      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
-      CASEMESH_PEER_METRICS_PORT: "0",
-      LOG_LEVEL: "info",
-      ...extraEnv,
-    });
-    await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
-    return proc;
+    return spawnPeer("test/fixtures/billing-peer.ts", server.url, { PEER_ID: peerId, CASEMESH_HOST_ID: `host-${peerId}`, ...extraEnv });
   }
 
   test("kill -9 the billing peer while it holds the credit step: another billing peer finishes it, and the ledger shows one credit", async (t) => {

@@ -9,9 +9,9 @@ import { ConfigError } from "../core/errors.ts";
 import { DEFAULT_DESK_CAPABILITIES, DEFAULT_RESERVATION_MS, deskPeer, loadDeskConfig, openDeskAccess } from "../peers/cx/desk.ts";
 import { RulesReasoner } from "../peers/cx/reasoners/index.ts";
 import { TOKENS, auth, call, channelClient, collect, deskClient, startGateway } from "./harness/gateway.ts";
-import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, startHost, testWriter } from "./harness/mesh.ts";
+import { TEST_HEARTBEAT_MS, startHost, testWriter } from "./harness/mesh.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
-import { spawnTs } from "./harness/processes.ts";
+import { peerEnv, spawnTs } from "./harness/processes.ts";
 import { startReplica } from "./harness/replica.ts";
 import { caseFactsWhen, eventually, needFacts } from "./harness/wait.ts";
 
@@ -331,18 +331,10 @@ test("when the desk peer holding an accepted case drains, the next holder of the
 });
 
 test("the desk peer runs as its own process from its environment, serves a signed-in agent, and drains on SIGTERM", async () => {
-  const proc = spawnTs("peers/cx/desk.ts", {
-    ...process.env,
-    NATS_URL: server.url,
-    PEER_ID: "desk-proc",
-    CASEMESH_HOST_ID: "host-desk-proc",
-    CASEMESH_DESK_CAPABILITIES: "human.vip",
-    CASEMESH_DESK_RESERVATION_MS: "7000",
-    CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
-    CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
-    CASEMESH_PEER_METRICS_PORT: "0",
-    LOG_LEVEL: "info",
-  });
+  const proc = spawnTs(
+    "peers/cx/desk.ts",
+    peerEnv(server.url, { PEER_ID: "desk-proc", CASEMESH_HOST_ID: "host-desk-proc", CASEMESH_DESK_CAPABILITIES: "human.vip", CASEMESH_DESK_RESERVATION_MS: "7000" }),
+  );
   const ready = await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
   assert.deepEqual(ready["peers"], ["desk-proc"]);
   const sent = await customerSays("kira", "I want to speak to someone about my VIP plan");

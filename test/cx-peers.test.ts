@@ -17,8 +17,8 @@ import { RulesReasoner, reasonerFromEnv, toSpeakable } from "../peers/cx/reasone
 import { startFakeAnthropic } from "./harness/fake-anthropic.ts";
 import { TEST_SOURCE } from "./harness/facts.ts";
 import { assertPromtoolClean, sample } from "./harness/metrics.ts";
-import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, startHost, startMesh } from "./harness/mesh.ts";
-import { spawnTs } from "./harness/processes.ts";
+import { startHost, startMesh } from "./harness/mesh.ts";
+import { peerEnv, spawnTs } from "./harness/processes.ts";
 import { caseFactsWhen, needFacts } from "./harness/wait.ts";
 
 type Data = Record<string, unknown>;
@@ -381,17 +381,7 @@ describe("cx intent, identity and composer peers as processes", async () => {
     ];
     await Promise.all(
       peers.map(async ([script, peerId]) => {
-        const proc = spawnTs(script, {
-          ...process.env,
-          NATS_URL: server.url,
-          PEER_ID: peerId,
-          CASEMESH_HOST_ID: `host-${peerId}`,
-          CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
-          CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
-          CASEMESH_PEER_METRICS_PORT: "0",
-          ANTHROPIC_API_KEY: "",
-          LOG_LEVEL: "info",
-        });
+        const proc = spawnTs(script, peerEnv(server.url, { PEER_ID: peerId, CASEMESH_HOST_ID: `host-${peerId}`, ANTHROPIC_API_KEY: "" }));
         const ready = await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
         assert.deepEqual(ready["peers"], [peerId]);
       }),

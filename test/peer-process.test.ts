@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { spawnTs, type TestProcess } from "./harness/processes.ts";
+import { peerEnv, spawnPeer, spawnTs, type TestProcess } from "./harness/processes.ts";
 import { TEST_HEARTBEAT_MS, TEST_LEASE_MS, openNeed, startMesh } from "./harness/mesh.ts";
 import { caseFactsWhen, needFacts } from "./harness/wait.ts";
 
@@ -11,20 +11,12 @@ describe("peer processes", async () => {
 
   /** Starts test/fixtures/slow-peer.ts as its own process and waits until it serves. */
   async function slowPeer(peerId: string, stepMs: number, extraEnv: Record<string, string> = {}): Promise<TestProcess> {
-    const proc = spawnTs("test/fixtures/slow-peer.ts", {
-      ...process.env,
-      NATS_URL: server.url,
+    return spawnPeer("test/fixtures/slow-peer.ts", server.url, {
       TEST_PEER_ID: peerId,
       TEST_STEP_MS: String(stepMs),
       CASEMESH_HOST_ID: `host-${peerId}`,
-      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
-      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
-      CASEMESH_PEER_METRICS_PORT: "0",
-      LOG_LEVEL: "info",
       ...extraEnv,
     });
-    await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
-    return proc;
   }
 
   const startedSteps = (proc: TestProcess) => proc.lines.filter((l) => l.includes('"msg":"step started"')).length;
@@ -131,14 +123,7 @@ describe("the example peer in peers/examples", async () => {
   const { server, client, writer } = await startMesh();
 
   test("runs as its own process, drafts an acknowledgement on the customer's channel and hands on to followup", async () => {
-    const proc = spawnTs("peers/examples/acknowledge.ts", {
-      ...process.env,
-      NATS_URL: server.url,
-      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
-      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
-      CASEMESH_PEER_METRICS_PORT: "0",
-    });
-    await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
+    const proc = await spawnPeer("peers/examples/acknowledge.ts", server.url);
     await writer.append({ caseId: "ack-1", kind: "case.opened", data: { customerId: "ack-cust", channel: "voice", tier: "standard" } });
     await writer.append({ caseId: "ack-1", kind: "preference.noted", data: { customerId: "ack-cust", key: "name", value: "Ada" } });
     await writer.append({ caseId: "ack-1", kind: "need.opened", data: { needId: "ack-1-n", capability: "reply.ack", input: { topic: "billing" }, requires: [], attempt: 1, fallback: null } });
@@ -148,13 +133,7 @@ describe("the example peer in peers/examples", async () => {
     const followup = facts.find((f) => f.fact.kind === "need.opened" && (f.fact.data as { capability: string }).capability === "followup");
     assert.deepEqual((followup?.fact.data as { input: unknown }).input, { afterHours: 24 });
     // A second copy under the same id is refused: both would take the same awards.
-    const twin = spawnTs("peers/examples/acknowledge.ts", {
-      ...process.env,
-      NATS_URL: server.url,
-      CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
-      CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
-      CASEMESH_PEER_METRICS_PORT: "0",
-    });
+    const twin = spawnTs("peers/examples/acknowledge.ts", peerEnv(server.url));
     assert.equal(await twin.exited, 2);
     assert.ok(twin.lines.some((l) => l.includes("peer id acknowledge-1 is already live")), twin.lines.join("\n"));
     proc.kill("SIGTERM");

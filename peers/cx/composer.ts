@@ -15,15 +15,13 @@ import { Channel, type StoredFact } from "../../blackboard/index.ts";
 import { ConfigError } from "../../core/errors.ts";
 import { capability, definePeer, runPeers, type FollowUp, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
 import { loadAccountData, type AccountData } from "./account-data.ts";
-import { formatMoney } from "./billing.ts";
+import { REPLY, formatMoney } from "./billing.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
 import { assembleContext, loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
 import { FOLLOWUP_SCHEDULE } from "./followup.ts";
 import { AccountNumberAsk, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
 
-/** The capability this peer serves. */
-export const REPLY = "reply";
 /** The `about` of a reply that tells the customer a credit was applied: it schedules the follow-up. */
 export const ABOUT_CREDIT = "credit.applied";
 /** The `about` of the follow-up reply itself: it schedules nothing. */

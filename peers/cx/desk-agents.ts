@@ -1,6 +1,7 @@
-import type { KV, KvEntry, NatsConnection, QueuedIterator } from "nats";
+import type { KvEntry, NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { DESK_AGENTS_BUCKET, DeskAgent } from "../../gateway/index.ts";
+import { LiveKvWatch } from "../kv-watch.ts";
 
 /**
  * The desk peer's live, in-memory view of the human agents signed in on the
@@ -15,9 +16,6 @@ import { DESK_AGENTS_BUCKET, DeskAgent } from "../../gateway/index.ts";
  * agent with an open offer is not offered a second case beyond capacity.
  */
 
-/** How long the view waits before watching the agents bucket again after its watch ended. */
-export const AGENT_WATCH_RETRY_MS = 250;
-
 /** One agent's room for more work. */
 export interface AgentRoom {
   agent: DeskAgent;
@@ -27,16 +25,13 @@ export interface AgentRoom {
 
 /** A live view of the signed-in desk agents. */
 export class DeskAgentsView {
-  readonly #kv: KV;
   readonly #ttlMs: number;
   readonly #log: Logger;
   readonly #agents = new Map<string, { agent: DeskAgent; seenAt: number }>();
   readonly #pending = new Map<string, number>();
-  #watch: QueuedIterator<KvEntry> | undefined;
-  #stopped = false;
+  #watch: LiveKvWatch | undefined;
 
-  private constructor(kv: KV, ttlMs: number, log: Logger) {
-    this.#kv = kv;
+  private constructor(ttlMs: number, log: Logger) {
     this.#ttlMs = ttlMs;
     this.#log = log;
   }
@@ -48,15 +43,13 @@ export class DeskAgentsView {
    */
   static async start(nc: NatsConnection, ttlMs: number, log: Logger): Promise<DeskAgentsView> {
     const kv = await nc.jetstream().views.kv(DESK_AGENTS_BUCKET, { bindOnly: true });
-    const view = new DeskAgentsView(kv, ttlMs, log);
-    view.#watch = await kv.watch({ key: ">" });
-    void view.#follow(view.#watch);
+    const view = new DeskAgentsView(ttlMs, log);
+    view.#watch = await LiveKvWatch.start(kv, (entry) => view.#apply(entry), log, "desk agents");
     return view;
   }
 
   /** Stops watching. */
   stop(): void {
-    this.#stopped = true;
     this.#watch?.stop();
   }
 
@@ -93,28 +86,6 @@ export class DeskAgentsView {
       if (left <= 0) this.#pending.delete(agentId);
       else this.#pending.set(agentId, left);
     };
-  }
-
-  async #follow(first: QueuedIterator<KvEntry>): Promise<void> {
-    let watch = first;
-    for (;;) {
-      try {
-        for await (const entry of watch) this.#apply(entry);
-      } catch (err) {
-        this.#log.warn({ err: String(err) }, "desk agents watch ended; watching again");
-      }
-      while (!this.#stopped) {
-        await new Promise((r) => setTimeout(r, AGENT_WATCH_RETRY_MS));
-        try {
-          watch = await this.#kv.watch({ key: ">" });
-          this.#watch = watch;
-          break;
-        } catch (err) {
-          this.#log.warn({ err: String(err) }, "cannot watch desk agents yet; retrying");
-        }
-      }
-      if (this.#stopped) return;
-    }
   }
 
   #apply(entry: KvEntry): void {

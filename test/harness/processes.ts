@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { after } from "node:test";
 import { fileURLToPath } from "node:url";
 import { TEST_CREDENTIALS } from "./gateway.ts";
+import { TEST_HEARTBEAT_MS, TEST_LEASE_MS } from "./mesh.ts";
 
 /** The repository root. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -146,4 +147,27 @@ function parseJson(line: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The environment of a peer process in a test: its NATS server, test lease
+ * timings, a free /metrics port, info logs, and (when given) its host id.
+ */
+export function peerEnv(natsUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NATS_URL: natsUrl,
+    CASEMESH_LEASE_MS: String(TEST_LEASE_MS),
+    CASEMESH_HEARTBEAT_MS: String(TEST_HEARTBEAT_MS),
+    CASEMESH_PEER_METRICS_PORT: "0",
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+/** Starts a peer process (`script` runs runPeers) and waits for its "peers ready" line. */
+export async function spawnPeer(script: string, natsUrl: string, extra: Record<string, string> = {}): Promise<TestProcess> {
+  const proc = spawnTs(script, peerEnv(natsUrl, extra));
+  await proc.waitForLog((l) => l["msg"] === "peers ready", 30_000);
+  return proc;
 }
