@@ -1,9 +1,10 @@
 /**
  * `npm start`: runs casemesh on one machine. It finds NATS (NATS_URL, a server
  * already running on the local port, or a nats-server it starts itself),
- * starts the blackboard and then the gRPC gateway as child processes and keeps
- * them running, and stops everything it started on Ctrl-C (SIGINT) or SIGTERM:
- * the gateway first, then the blackboard, then the nats-server.
+ * starts the blackboard, then the gRPC gateway, then every reference peer
+ * (CASEMESH_SCALE_<KIND> copies of each, in parallel) as child processes and
+ * keeps them running, and stops everything it started on Ctrl-C (SIGINT) or
+ * SIGTERM: the peers first, then the gateway, the blackboard, the nats-server.
  *
  * The children's JSON log lines pass through to stdout/stderr; lines of its
  * own start with `casemesh: ` and are meant for people.
@@ -15,9 +16,11 @@ import type { NatsServerProcess } from "../core/nats-server.ts";
 import { createLogger } from "../observability/logger.ts";
 import { BLACKBOARD_CHILD, type BlackboardReady } from "./child-blackboard.ts";
 import { GATEWAY_CHILD, type GatewayReady } from "./child-gateway.ts";
+import { PEER_KIND_NAMES, peerChild, peerEnv, type PeerCopy, type PeersReady } from "./child-peers.ts";
 import { ChildSupervisor, DEFAULT_STOP_GRACE_MS, PINO_LEVELS, type ChildSpec, type SupervisedChild } from "./child-supervisor.ts";
 import { ensureDevCredentials, type DevCredentials } from "./dev-credentials.ts";
 import { StartupError, chooseNats, describeNats, type NatsChoice } from "./nats-choice.ts";
+import { loadPeerScale, planPeers, scaleVar } from "./peer-scale.ts";
 import { say, sayError } from "./say.ts";
 
 /** Exit code for a bad configuration. */
@@ -33,8 +36,10 @@ export const EXIT_FORCED = 130;
  */
 export async function main(): Promise<void> {
   let config: Config;
+  let peerCopies: PeerCopy[];
   try {
     config = loadConfig();
+    peerCopies = planPeers(loadPeerScale(), config.peers.hostId);
   } catch (err) {
     if (err instanceof ConfigError) {
       sayError(err.message);
@@ -46,13 +51,13 @@ export async function main(): Promise<void> {
 
   let natsStarting: Promise<NatsChoice> | undefined;
   let spawnedServer: NatsServerProcess | undefined;
-  /** The supervised children in start order; they stop in reverse. */
-  const children: SupervisedChild[] = [];
+  /** The supervised children by stage, in start order: the stages stop in reverse, a stage's children together. */
+  const stages: SupervisedChild[][] = [];
   let shuttingDown = false;
 
   // Last resort: never leave a child behind when this process exits.
   process.on("exit", () => {
-    for (const child of children) child.killNow();
+    for (const child of stages.flat()) child.killNow();
     const pid = spawnedServer?.pid;
     if (pid !== undefined) {
       try {
@@ -64,7 +69,7 @@ export async function main(): Promise<void> {
   });
 
   const stopChildren = async (): Promise<void> => {
-    for (const child of [...children].reverse()) await child.stop(DEFAULT_STOP_GRACE_MS);
+    for (const stage of [...stages].reverse()) await Promise.all(stage.map((child) => child.stop(DEFAULT_STOP_GRACE_MS)));
   };
 
   const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
@@ -97,15 +102,23 @@ export async function main(): Promise<void> {
     process.exit(exitCode);
   };
 
+  /** Adds a stage of children, stopped after the stages started later. */
+  const newStage = (): SupervisedChild[] => {
+    const stage: SupervisedChild[] = [];
+    stages.push(stage);
+    return stage;
+  };
+
   /**
-   * Starts a supervised child; resolves once it is first ready (undefined
-   * when stopping). `where` describes where it serves, to say when a restart
-   * moved it.
+   * Starts a supervised child in `stage` (a new stage of its own by default);
+   * resolves once it is first ready (undefined when stopping). `where`
+   * describes where it serves, to say when a restart moved it.
    */
   const startChild = <R extends { pid: number }>(
     spec: ChildSpec<R>,
     env: NodeJS.ProcessEnv,
     where: (ready: R) => string,
+    stage: SupervisedChild[] = newStage(),
   ): Promise<R | undefined> => {
     let shown: string | undefined;
     const child = new ChildSupervisor<R>({
@@ -122,7 +135,7 @@ export async function main(): Promise<void> {
         shown = now;
       },
     });
-    children.push(child);
+    stage.push(child);
     return child.start();
   };
 
@@ -162,12 +175,19 @@ export async function main(): Promise<void> {
 
   let blackboard: BlackboardReady | undefined;
   let gateway: GatewayReady | undefined;
+  let peers: (PeersReady | undefined)[];
   try {
     blackboard = await startChild(BLACKBOARD_CHILD, blackboardEnv, (r) => `metrics now at ${r.metricsUrl}`);
     if (blackboard === undefined || shuttingDown) return;
     // After the blackboard: the gateway reads cases from it.
     gateway = await startChild(GATEWAY_CHILD, gatewayEnv, (r) => `now at ${r.address}, metrics ${r.metricsUrl}`);
     if (gateway === undefined || shuttingDown) return;
+    // After the gateway, all at once: they serve the needs its messages open.
+    const peerStage = newStage();
+    peers = await Promise.all(
+      peerCopies.map((copy) => startChild(peerChild(copy), peerEnv(copy, baseEnv), (r) => `metrics ${r.metricsUrl}`, peerStage)),
+    );
+    if (shuttingDown) return;
   } catch (err) {
     return fail(err);
   }
@@ -178,7 +198,19 @@ export async function main(): Promise<void> {
   say(`gateway ${gateway.address}${config.gateway.tls === undefined ? "" : " (TLS)"}`);
   say(`gateway metrics ${gateway.metricsUrl}`);
   say(describeCredentials(config, devCredentials));
+  for (const line of describePeers(peerCopies, peers)) say(line);
   say("ready. Press Ctrl-C to stop.");
+}
+
+/** One line per peer kind: its copies with pid and /metrics, or that it is off. */
+function describePeers(copies: PeerCopy[], ready: (PeersReady | undefined)[]): string[] {
+  return PEER_KIND_NAMES.map((kind) => {
+    const running = copies.flatMap((copy, i) => {
+      const r = ready[i];
+      return copy.kind === kind && r !== undefined ? [`${copy.peerId} (pid ${r.pid}, metrics ${r.metricsUrl})`] : [];
+    });
+    return running.length > 0 ? `peers ${running.join(", ")}` : `peers ${kind}: none (${scaleVar(kind)}=0)`;
+  });
 }
 
 /** Where the gateway's credentials come from, for the summary; never a secret. */

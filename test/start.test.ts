@@ -8,15 +8,18 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
 import type { QueryResult } from "../blackboard/query-protocol.ts";
+import { PEER_KIND_NAMES } from "../bin/child-peers.ts";
+import { scaleVar } from "../bin/peer-scale.ts";
 import { CasemeshError } from "../core/errors.ts";
 import { jetStreamAnswers } from "../core/nats-connect.ts";
+import type { Timeline__Output as Timeline } from "../gateway/generated/casemesh/v1/Timeline.ts";
 import { TEST_SOURCE, caseOpened, message } from "./harness/facts.ts";
 import { TEST_CREDENTIALS, TOKENS, call, channelClient } from "./harness/gateway.ts";
 import { connectTo, startNats, tempDir } from "./harness/nats.ts";
 
 /**
  * `npm start` (bin/start.ts) run as a user would run it: a real process, a
- * real nats-server, real blackboard and gateway children.
+ * real nats-server, real blackboard, gateway and peer children.
  */
 
 const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -39,15 +42,22 @@ interface Casemesh {
   waitForStdout(pattern: RegExp, timeoutMs: number, from?: number): Promise<RegExpExecArray>;
 }
 
+/** The reference peer kinds `npm start` runs, in the order it lists them. */
+const PEER_KINDS = ["intent", "identity", "account", "billing", "composer", "followup", "desk"];
+
 /**
- * A controlled environment: nothing from the outside about NATS or casemesh,
- * free metrics ports, and the gateway on a free loopback port.
+ * A controlled environment: nothing from the outside about NATS, casemesh or
+ * a model (the peers reason with rules), free metrics ports, and the gateway
+ * on a free loopback port. The peers are off (CASEMESH_SCALE_<KIND>=0) unless
+ * `peers` is set: seven more processes take seconds to start, and most tests
+ * are about the blackboard and the gateway.
  */
-async function baseEnv(dataDir: string, extra: Record<string, string>): Promise<NodeJS.ProcessEnv> {
+async function baseEnv(dataDir: string, extra: Record<string, string>, options: { peers?: boolean } = {}): Promise<NodeJS.ProcessEnv> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env)) {
-    if (key === "NATS_URL" || key === "LOG_LEVEL" || key.startsWith("CASEMESH_")) delete env[key];
+    if (key === "NATS_URL" || key === "LOG_LEVEL" || key === "PEER_ID" || key.startsWith("CASEMESH_") || key.startsWith("ANTHROPIC_")) delete env[key];
   }
+  const noPeers = options.peers === true ? {} : Object.fromEntries(PEER_KIND_NAMES.map((kind) => [scaleVar(kind), "0"]));
   return {
     ...env,
     CASEMESH_DATA_DIR: dataDir,
@@ -55,6 +65,7 @@ async function baseEnv(dataDir: string, extra: Record<string, string>): Promise<
     CASEMESH_GATEWAY_ADDRESS: `127.0.0.1:${await freePort()}`,
     CASEMESH_GATEWAY_METRICS_PORT: "0",
     LOG_LEVEL: "info",
+    ...noPeers,
     ...extra,
   };
 }
@@ -159,15 +170,40 @@ async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** The children's JSON log lines with message `msg`, in order. */
+function logLines(stdout: string, msg: string): Record<string, unknown>[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((record) => record["msg"] === msg);
+}
+
 /** The pids of the children's ready log lines with message `msg` ("blackboard ready", "gateway ready"), in order. */
 function readyPids(stdout: string, msg: string): number[] {
-  const pids: number[] = [];
-  for (const line of stdout.split("\n")) {
-    if (!line.startsWith("{")) continue;
-    const record = JSON.parse(line) as { msg?: unknown; pid?: unknown; role?: unknown };
-    if (record.msg === msg && typeof record.pid === "number") pids.push(record.pid);
-  }
-  return pids;
+  return logLines(stdout, msg).flatMap((record) => (typeof record["pid"] === "number" ? [record["pid"]] : []));
+}
+
+/** The copies on `npm start`'s `peers` line for `kind`: peer id, pid and /metrics URL. */
+function peersLine(stdout: string, kind: string): { peerId: string; pid: number; metricsUrl: string }[] {
+  const line = new RegExp(`^casemesh: peers (${kind}-\\d+ .*)$`, "m").exec(stdout)?.[1];
+  assert.ok(line !== undefined, `a peers line for ${kind} in\n${stdout}`);
+  const copies = [...line.matchAll(/([\w-]+) \(pid (\d+), metrics (http:\/\/\S+)\)/g)].map((m) => ({
+    peerId: m[1] ?? "",
+    pid: Number(m[2]),
+    metricsUrl: m[3] ?? "",
+  }));
+  assert.ok(copies.length > 0, `copies on the ${kind} line: ${line}`);
+  return copies;
+}
+
+/** A process's environment variable, read from /proc. */
+async function environOf(pid: number, name: string): Promise<string | undefined> {
+  const environ = await readFile(`/proc/${pid}/environ`, "utf8");
+  return environ
+    .split("\0")
+    .find((entry) => entry.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
 }
 
 /** A TCP listener on a free loopback port, closed after the test: the port stays taken. */
@@ -201,6 +237,23 @@ async function sendChat(address: string, credential: string, clientMessageId: st
   assert.equal(sent.accepted, true);
   assert.match(sent.case_id, /\S/);
   return sent.case_id;
+}
+
+/** Polls GetTimeline of `caseId` until `done` holds; fails with the fact kinds seen after `timeoutMs`. */
+async function timelineWhen(
+  client: ReturnType<typeof channelClient>,
+  credential: string,
+  caseId: string,
+  done: (timeline: Timeline) => boolean,
+  timeoutMs: number,
+): Promise<Timeline> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const timeline = await call(client, "getTimeline", { case_id: caseId }, credential);
+    if (done(timeline)) return timeline;
+    if (Date.now() > deadline) assert.fail(`case ${caseId} not there within ${timeoutMs} ms; facts: ${timeline.facts.map((f) => f.kind).join(", ")}`);
+    await sleep(200);
+  }
 }
 
 /** Reads a case at `minSeq`, retrying while no blackboard replica answers. */
@@ -320,6 +373,21 @@ test("a bad configuration value exits with code 2 and names the variable", async
   assert.match(run.stderr, /CASEMESH_BLACKBOARD_METRICS_PORT/);
   assert.doesNotMatch(run.stdout, /casemesh: ready/);
   assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${port}`), false);
+});
+
+test("a bad CASEMESH_SCALE_<KIND> exits with code 2 and names the variable, as does one that names no peer kind", async (t) => {
+  const dataDir = await tempDir();
+  const port = await freePort();
+  const run = startCasemesh(
+    t,
+    await baseEnv(dataDir, { CASEMESH_SCALE_INTENT: "x", CASEMESH_SCALE_BILING: "2", CASEMESH_LOCAL_NATS_PORT: String(port) }, { peers: true }),
+  );
+  const exit = await exitWithin(run, STOP_TIMEOUT_MS);
+  assert.deepEqual(exit, { code: 2, signal: null });
+  assert.match(run.stderr, /CASEMESH_SCALE_INTENT: CASEMESH_SCALE_INTENT must be a whole number of copies/);
+  assert.match(run.stderr, /CASEMESH_SCALE_BILING: names no peer kind \(CASEMESH_SCALE_INTENT, .*CASEMESH_SCALE_BILLING, /);
+  assert.doesNotMatch(run.stdout, /casemesh: ready/);
+  assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${port}`), false, "nothing was started");
 });
 
 test("a killed blackboard is restarted and projects facts written while it was down", async (t) => {
@@ -452,4 +520,98 @@ test("a dev credentials file that is not one stops npm start with code 2 and is 
   assert.match(run.stderr, new RegExp(`casemesh: invalid configuration: ${literal(file)} at credentials\\.0\\.channels: .*delete it`));
   assert.ok(!run.stdout.includes("do-not-print-me") && !run.stderr.includes("do-not-print-me"));
   assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
+});
+
+test("with the defaults npm start runs every reference peer as its own process: the sample customer's chat message gets a drafted reply, and Ctrl-C stops the peers first and leaves nothing", async (t) => {
+  const dataDir = await tempDir();
+  const natsPort = await freePort();
+  const env = await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(natsPort) }, { peers: true });
+  const startedAt = Date.now();
+  const run = startCasemesh(t, env);
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  t.diagnostic(`ready, every peer included, ${Date.now() - startedAt} ms after npm start`);
+
+  const printed = PEER_KINDS.map((kind) => peersLine(run.stdout, kind));
+  assert.deepEqual(
+    printed.map((copies) => copies.map((c) => c.peerId)),
+    PEER_KINDS.map((kind) => [`${kind}-1`]),
+  );
+  const peerPids = printed.flat().map((c) => c.pid);
+  assert.equal(new Set(peerPids).size, PEER_KINDS.length, "each peer is a process of its own");
+  for (const pid of peerPids) assert.ok(isAlive(pid), `peer pid ${pid} is alive`);
+
+  // A real client, a dev credential, the sample customer: the mesh answers on its own.
+  const client = channelClient(env["CASEMESH_GATEWAY_ADDRESS"] ?? "");
+  const chat = await devCredential(join(dataDir, "dev-credentials.json"), "dev-chat");
+  const sentAt = Date.now();
+  const sent = await call(client, "send", { channel: "CHAT", address: "chat-ada", text: "I was charged twice for my October bill", client_message_id: "start-p-1" }, chat);
+  const timeline = await timelineWhen(client, chat, sent.case_id, (tl) => tl.facts.some((f) => f.kind === "reply.drafted"), 20_000);
+  t.diagnostic(`reply drafted ${Date.now() - sentAt} ms after Send`);
+  const reply = JSON.parse(timeline.facts.find((f) => f.kind === "reply.drafted")?.data_json ?? "{}") as { text?: unknown };
+  assert.match(String(reply.text), /^Hi Ada, .*€49\.99/);
+  const servedBy = Object.fromEntries(timeline.handoffs.map((h) => [h.to_capability, h.peer]));
+  assert.deepEqual(
+    ["intent", "identity.verify", "account.load", "billing.dispute", "reply"].map((capability) => servedBy[capability]),
+    ["intent-1", "identity-1", "account-1", "billing-1", "composer-1"],
+  );
+  // A peer's log lines pass through like the blackboard's.
+  await run.waitForStdout(/^\{[^\n]*"role":"intent"[^\n]*"msg":"message classified"\}$/m, 5_000);
+
+  run.child.kill("SIGINT");
+  assert.deepEqual(await exitWithin(run, STOP_TIMEOUT_MS), { code: 0, signal: null });
+  assert.match(run.stdout, /casemesh: stopped/);
+  const drained = logLines(run.stdout, "drained; exiting").map((l) => l["role"]);
+  assert.deepEqual([...drained].sort(), [...PEER_KINDS].sort(), "every peer drained and exited");
+  const lastDrained = run.stdout.lastIndexOf('"msg":"drained; exiting"');
+  const gatewayStopping = run.stdout.indexOf('"msg":"gateway stopping"');
+  assert.ok(lastDrained !== -1 && lastDrained < gatewayStopping, "the peers stop before the gateway");
+  for (const pid of peerPids) assert.equal(isAlive(pid), false, `peer pid ${pid} is gone`);
+  assert.deepEqual(await processesOf(dataDir), [], "no process of this start is left");
+  assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
+});
+
+test("CASEMESH_SCALE_BILLING=2 runs billing-1 and billing-2 as two processes on two hosts, a kind at 0 is off, a killed copy comes back as itself, and at LOG_LEVEL=warn the peers' info lines are held back", async (t) => {
+  const dataDir = await tempDir();
+  const natsPort = await freePort();
+  const off = Object.fromEntries(PEER_KINDS.map((kind) => [`CASEMESH_SCALE_${kind.toUpperCase()}`, "0"]));
+  const env = await baseEnv(dataDir, { ...off, CASEMESH_SCALE_BILLING: "2", CASEMESH_LOCAL_NATS_PORT: String(natsPort), LOG_LEVEL: "warn" }, { peers: true });
+  const run = startCasemesh(t, env);
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+
+  const billing = peersLine(run.stdout, "billing");
+  assert.deepEqual(
+    billing.map((c) => c.peerId),
+    ["billing-1", "billing-2"],
+  );
+  assert.notEqual(billing[0]?.pid, billing[1]?.pid);
+  const hosts = await Promise.all(billing.map((c) => environOf(c.pid, "CASEMESH_HOST_ID")));
+  assert.match(hosts[0] ?? "", /-billing-1$/);
+  assert.match(hosts[1] ?? "", /-billing-2$/);
+  for (const copy of billing) {
+    assert.ok(isAlive(copy.pid));
+    const metrics = await fetch(copy.metricsUrl);
+    assert.equal(metrics.status, 200, `${copy.peerId} serves /metrics`);
+    assert.match(await metrics.text(), /casemesh_handoffs_total/);
+  }
+  assert.notEqual(billing[0]?.metricsUrl, billing[1]?.metricsUrl);
+  for (const kind of PEER_KINDS.filter((k) => k !== "billing")) {
+    assert.match(run.stdout, new RegExp(`^casemesh: peers ${kind}: none \\(CASEMESH_SCALE_${kind.toUpperCase()}=0\\)$`, "m"));
+  }
+  assert.doesNotMatch(run.stdout, /"level":"info"/, "the peers' ready lines were read, not passed through");
+
+  // kill -9 one copy: it comes back under its peer id and host id, the other runs on.
+  const [first, second] = billing;
+  assert.ok(first !== undefined && second !== undefined);
+  const mark = run.stdout.length;
+  process.kill(second.pid, "SIGKILL");
+  await run.waitForStdout(/casemesh: the peer billing-2 was killed by SIGKILL; restarting it in 0\.5 s/, 10_000, mark);
+  const back = await run.waitForStdout(/casemesh: the peer billing-2 is running again \(pid (\d+), restart 1\), metrics http:\/\/\S+$/m, 15_000, mark);
+  const reborn = Number(back[1]);
+  assert.equal(await environOf(reborn, "CASEMESH_HOST_ID"), hosts[1]);
+  assert.ok(isAlive(first.pid), "billing-1 was not touched");
+
+  run.child.kill("SIGINT");
+  assert.deepEqual(await exitWithin(run, STOP_TIMEOUT_MS), { code: 0, signal: null });
+  for (const pid of [first.pid, reborn]) assert.equal(isAlive(pid), false);
+  assert.deepEqual(await processesOf(dataDir), []);
 });
