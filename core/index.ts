@@ -5,6 +5,7 @@ export type { Config, GatewayConfig } from "./config.ts";
 export { systemClock, ManualClock, OffsetClock, clockFromEnv, CLOCK_OFFSET_ENV } from "./clock.ts";
 export type { Clock } from "./clock.ts";
 export { createIdGenerator, newId } from "./ids.ts";
+export { isMain } from "./is-main.ts";
 export type { IdGenerator } from "./ids.ts";
 export { connectNats, jetStreamAnswers, DEFAULT_RECONNECT_WAIT_MS } from "./nats-connect.ts";
 export type { ConnectOptions } from "./nats-connect.ts";

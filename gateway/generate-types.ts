@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { GENERATED_DIR, REPO_ROOT, generatorArgs } from "./proto-files.ts";
+import { isMain } from "../core/is-main.ts";
 
 /** Writes the TypeScript types for proto/ into `outDir`. */
 export function generateTypes(outDir: string): void {
@@ -13,7 +14,7 @@ export function generateTypes(outDir: string): void {
   execFileSync(process.execPath, [bin, ...generatorArgs(outDir)], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   rmSync(GENERATED_DIR, { recursive: true, force: true });
   generateTypes(GENERATED_DIR);
   process.stdout.write(`wrote ${GENERATED_DIR}\n`);

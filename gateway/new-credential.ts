@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { CredentialEntry, hashCredential } from "./credentials.ts";
+import { isMain } from "../core/is-main.ts";
 
 /** A new credential and its configuration entry. */
 export function newCredential(id: string, grants: readonly string[]): { credential: string; entry: CredentialEntry } {
@@ -15,7 +16,7 @@ export function newCredential(id: string, grants: readonly string[]): { credenti
   return { credential, entry };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isMain(import.meta.url)) {
   const [id, ...grants] = process.argv.slice(2).flatMap((a) => a.split(",")).filter((a) => a !== "");
   try {
     if (id === undefined || grants.length === 0) throw new Error("usage: npm run -s gateway:credential -- <id> <chat|voice|email|self_service|desk>...");

@@ -7,6 +7,7 @@ export type { PeerDefinition, CapabilitySpec, StepContext, StepResult, StepFact,
 export { PeerHost, DEFAULT_BID_WINDOW_MS } from "./host.ts";
 export { DEFAULT_DRAIN_GRACE_MS } from "../core/config.ts";
 export { runPeers } from "./process.ts";
+export { isMain } from "../core/is-main.ts";
 export type { RunPeersOptions, PeerProcess, Sidecar } from "./process.ts";
 export type { PeerHostOptions } from "./host.ts";
 export type { AwardEvent } from "./mesh-context.ts";

@@ -11,6 +11,7 @@ import { ConfigError, NotFoundError } from "../../core/errors.ts";
 import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
 import { ArticleIntent, accountByAddress, articlesFor, loadAccountData, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /** The capability this peer serves. */
 export const ACCOUNT_LOAD = "account.load";
@@ -106,4 +107,4 @@ export async function runAccountPeer(): Promise<PeerHost> {
   return runPeers([peer], { role: "account" });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runAccountPeer();
+if (isMain(import.meta.url)) await runAccountPeer();

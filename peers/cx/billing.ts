@@ -15,6 +15,7 @@ import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, t
 import type { Charge } from "./account-data.ts";
 import { latestOf } from "./case-facts.ts";
 import { Ledger, type CreditLedger } from "./ledger.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /** The capability this peer serves. */
 export const BILLING_DISPUTE = "billing.dispute";
@@ -242,7 +243,7 @@ export async function runBillingPeer(options: { wrapLedger?: (ledger: Ledger) =>
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runBillingPeer();
+if (isMain(import.meta.url)) await runBillingPeer();
 
 /** The ledger key of a refund: the account and the charges it gives back, whichever step applies it. */
 export function refundKey(accountId: string, chargeIds: readonly string[]): string {

@@ -21,6 +21,7 @@ import { assembleContext, loadContextHierarchy, type ContextHierarchy } from "./
 import { FOLLOWUP_SCHEDULE } from "./followup.ts";
 import { AccountNumberAsk, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /** The `about` of a reply that tells the customer a credit was applied: it schedules the follow-up. */
 export const ABOUT_CREDIT = "credit.applied";
@@ -176,4 +177,4 @@ export async function runComposerPeer(): Promise<PeerHost> {
   return runPeers([peer], { role: "composer" });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runComposerPeer();
+if (isMain(import.meta.url)) await runComposerPeer();

@@ -26,6 +26,7 @@ import { DeskAgentsView, type AgentRoom } from "./desk-agents.ts";
 import { OfferWatcher, offerToken } from "./desk-offers.ts";
 import { summarizeCase } from "./desk-summary.ts";
 import { reasonerFromEnv, type Reasoner } from "./reasoners/index.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /** The human capabilities a desk peer serves unless told otherwise. */
 export const DEFAULT_DESK_CAPABILITIES: readonly string[] = ["human.billing", "human.triage", "human.review"];
@@ -345,4 +346,4 @@ export async function runDeskPeer(): Promise<PeerHost> {
   return runPeers([deskPeer({ desk, config })], { role: "desk" });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runDeskPeer();
+if (isMain(import.meta.url)) await runDeskPeer();

@@ -5,6 +5,7 @@ import { runPeers } from "../process.ts";
 import { PeerId } from "../protocol.ts";
 import { DEFAULT_FOLLOWUP_PEER_ID, followupPeer } from "./followup.ts";
 import { DEFAULT_TIMER_TICK_MS, TimerLoop } from "./followup-timers.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /**
  * The follow-up peer as a process: the `followup.schedule` capability and the
@@ -78,4 +79,4 @@ export async function runFollowup(env: NodeJS.ProcessEnv = process.env): Promise
   });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runFollowup();
+if (isMain(import.meta.url)) await runFollowup();

@@ -16,6 +16,7 @@ import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, t
 import { accountByAddress, loadAccountData, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
 import { countReask, exposeReasks } from "./reasks.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /** The capability this peer serves. */
 export const IDENTITY_VERIFY = "identity.verify";
@@ -177,4 +178,4 @@ export async function runIdentityPeer(): Promise<PeerHost> {
   return runPeers([peer], { role: "identity" });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runIdentityPeer();
+if (isMain(import.meta.url)) await runIdentityPeer();

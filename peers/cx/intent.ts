@@ -32,6 +32,7 @@ import { assembleContext, loadContextHierarchy, type ContextHierarchy } from "./
 import { IDENTITY_FALLBACK, IDENTITY_VERIFY, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
 import { MAX_ENTITIES, type Intent, type IntentClassification } from "./reasoners/index.ts";
+import { isMain } from "../../core/is-main.ts";
 
 /** The capability this peer serves (the gateway's first need of every message). */
 export const INTENT = "intent";
@@ -180,4 +181,4 @@ export async function runIntentPeer(): Promise<PeerHost> {
   return runPeers([peer], { role: "intent" });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runIntentPeer();
+if (isMain(import.meta.url)) await runIntentPeer();

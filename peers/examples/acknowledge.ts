@@ -4,7 +4,7 @@
  * later. Run it with `NATS_URL=… node --import tsx peers/examples/acknowledge.ts`.
  */
 import { z } from "zod";
-import { capability, definePeer, runPeers } from "../index.ts";
+import { capability, definePeer, isMain, runPeers } from "../index.ts";
 
 export const acknowledgePeer = definePeer({
   id: process.env["PEER_ID"] ?? "acknowledge-1",
@@ -29,4 +29,4 @@ export const acknowledgePeer = definePeer({
   ],
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) await runPeers([acknowledgePeer], { role: "acknowledge" });
+if (isMain(import.meta.url)) await runPeers([acknowledgePeer], { role: "acknowledge" });
