@@ -12,10 +12,15 @@ import { connectNats } from "../../core/nats-connect.ts";
  * removes its folders.
  */
 
+/** Removes a temporary folder, retrying while a process that just died still holds it. */
+function removeDir(dir: string): Promise<void> {
+  return rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+}
+
 /** A fresh temporary folder, removed after the suite. */
 export async function tempDir(prefix = "casemesh-test-"): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  after(() => rm(dir, { recursive: true, force: true }));
+  after(() => removeDir(dir));
   return dir;
 }
 
@@ -24,9 +29,16 @@ export async function tempDir(prefix = "casemesh-test-"): Promise<string> {
  * Stop and restart it mid-test with `server.stop()` / `server.restart()`.
  */
 export async function startNats(options: { monitor?: boolean } = {}): Promise<NatsServerProcess> {
-  const storeDir = await tempDir("casemesh-nats-");
-  const server = await NatsServerProcess.start({ storeDir, monitor: options.monitor ?? false });
-  after(() => server.stop("SIGKILL"));
+  const storeDir = await mkdtemp(join(tmpdir(), "casemesh-nats-"));
+  const server = await NatsServerProcess.start({ storeDir, monitor: options.monitor ?? false }).catch(async (err: unknown) => {
+    await removeDir(storeDir);
+    throw err;
+  });
+  // Stopped before its store is removed: a live server writes into the folder being deleted.
+  after(async () => {
+    await server.stop("SIGKILL");
+    await removeDir(storeDir);
+  });
   return server;
 }
 
