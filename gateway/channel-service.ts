@@ -21,7 +21,7 @@ import {
   parseRequest,
 } from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
-import { streamInbox, streamWriter } from "./stream-io.ts";
+import { streamInbox } from "./stream-io.ts";
 import { readTimeline } from "./timeline.ts";
 
 /** What the channel service works with. */
@@ -69,18 +69,8 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
       const req = parseRequest(WatchCaseRequest, raw, "WatchCaseRequest");
       const brief = await blackboard.getCaseBrief({ caseId: req.case_id, minSeq: intake.seenSeq });
       requireCaseReader(scope.principal, req.case_id, brief.case.channels);
-      const out = streamWriter(call);
-      await watchCase({
-        nc,
-        blackboard,
-        caseId: req.case_id,
-        afterSeq: req.after_seq,
-        signal: scope.signal,
-        onEvent: async (event) => {
-          await out(event);
-          guard.sent("WatchCase");
-        },
-      });
+      const out = guard.writer("WatchCase", call);
+      await watchCase({ nc, blackboard, caseId: req.case_id, afterSeq: req.after_seq, signal: scope.signal, onEvent: (event) => out(event) });
     }),
 
     Session: guard.bidi("Session", (call, scope) => runSession(deps, call, scope, accept)),
@@ -89,18 +79,8 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
       const req = parseRequest(OutboxRequest, raw, "OutboxRequest");
       scope.setChannel(req.channel);
       requireChannel(scope.principal, req.channel);
-      const out = streamWriter(call);
-      await watchOutbox({
-        nc,
-        blackboard,
-        channel: req.channel,
-        afterSeq: req.after_seq,
-        signal: scope.signal,
-        onReply: async (reply) => {
-          await out(reply);
-          guard.sent("Outbox");
-        },
-      });
+      const out = guard.writer("Outbox", call);
+      await watchOutbox({ nc, blackboard, channel: req.channel, afterSeq: req.after_seq, signal: scope.signal, onReply: (reply) => out(reply) });
     }),
 
     ConfirmDelivery: guard.unary("ConfirmDelivery", async (raw, scope) => {
@@ -130,7 +110,7 @@ async function runSession(
   scope: CallScope,
   accept: (msg: InboundMessage, scope: CallScope) => Promise<SendResponse>,
 ): Promise<void> {
-  const out = streamWriter(call);
+  const out = deps.guard.writer("Session", call);
   let session: { channel: Channel; address: string; caseId: string | undefined; afterSeq: number } | undefined;
   // Ends the session: the call ended, the gateway is stopping, or its watch failed.
   const ending = new AbortController();
@@ -153,7 +133,6 @@ async function runSession(
         const forSession = (fact.kind === "reply.drafted" && fact.data.channel === channel) || fact.kind === "case.resolved";
         if (!forSession) return;
         await out({ event });
-        deps.guard.sent("Session");
       },
     }).catch((err: unknown) => {
       // Replies could be missed from here on: end the session, so the client

@@ -12,7 +12,6 @@ import type { AgentDeskServiceHandlers } from "./generated/casemesh/v1/AgentDesk
 import type { DecisionResponse } from "./generated/casemesh/v1/DecisionResponse.ts";
 import { parseRequest, protoChannel } from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
-import { streamWriter } from "./stream-io.ts";
 
 /**
  * The AgentDeskService: human agents sign in, take or refuse the work the
@@ -101,7 +100,7 @@ export function agentDeskService(deps: AgentDeskDeps): AgentDeskServiceHandlers 
     SignIn: guard.serverStream("SignIn", async (raw, scope, call) => {
       requireDesk(scope.principal);
       const request = parseRequest(SignInRequest, raw, "SignInRequest");
-      const send = streamWriter(call);
+      const send = guard.writer("SignIn", call);
       await runDeskSession({
         board: await board(),
         blackboard,
@@ -111,10 +110,7 @@ export function agentDeskService(deps: AgentDeskDeps): AgentDeskServiceHandlers 
         clock,
         log: log.child({ agentId: request.agent_id }),
         signal: scope.signal,
-        send: async (event) => {
-          await send(event);
-          guard.sent("SignIn");
-        },
+        send,
       });
     }),
 

@@ -13,6 +13,7 @@ import { OverloadedError, TimeoutError, TooLargeError, UnavailableError, asCasem
 import type { Authenticator, Principal } from "./credentials.ts";
 import { childTraceparent } from "../observability/traceparent.ts";
 import { statusName, toGrpcStatus } from "./grpc-status.ts";
+import { streamWriter, type WritableCall } from "./stream-io.ts";
 import type { GatewayMetrics } from "./metrics.ts";
 
 /**
@@ -164,9 +165,13 @@ export class RpcGuard {
     };
   }
 
-  /** Counts an event sent on a stream. */
-  sent(method: string): void {
-    this.#o.metrics.events.inc({ method });
+  /** A writer for `method`'s stream that waits for the client to drain and counts every event sent. */
+  writer<T>(method: string, call: WritableCall<T>): (message: T) => Promise<void> {
+    const write = streamWriter(call);
+    return async (message) => {
+      await write(message);
+      this.#o.metrics.events.inc({ method });
+    };
   }
 
   #stream(
