@@ -15,7 +15,10 @@ export async function readTimeline(blackboard: BlackboardClient, caseId: string,
   const { case: state, facts } = await blackboard.getCase({ caseId, minSeq });
   const openedBy = new Map<string, string>();
   for (const { fact } of facts) {
-    if (fact.kind === "need.opened" && fact.needId !== null) openedBy.set(fact.needId, fact.source.capability);
+    // The opened need is the fact's data.needId; fact.needId is the need whose step opened it.
+    if (fact.kind !== "need.opened") continue;
+    const opened = checkFact(fact);
+    if (opened.kind === "need.opened") openedBy.set(opened.data.needId, fact.source.capability);
   }
   const timeline: Timeline = {
     case_id: state.caseId,
