@@ -6,9 +6,12 @@ import type { StoredFact } from "../blackboard/index.ts";
 import type { DeskEvent__Output } from "../gateway/generated/casemesh/v1/DeskEvent.ts";
 import { createLogger } from "../observability/logger.ts";
 import { ConfigError } from "../core/errors.ts";
+import { createRegistry } from "../observability/metrics-server.ts";
+import { ABANDONED_METRIC, ABSENCE_NOTE, DEFAULT_ABSENCE_GRACE_MS } from "../peers/cx/desk-absence.ts";
 import { DEFAULT_DESK_CAPABILITIES, DEFAULT_RESERVATION_MS, deskPeer, loadDeskConfig, openDeskAccess } from "../peers/cx/desk.ts";
 import { RulesReasoner } from "../peers/cx/reasoners/index.ts";
-import { TOKENS, auth, call, channelClient, collect, deskClient, startGateway } from "./harness/gateway.ts";
+import { TOKENS, auth, call, callFails, channelClient, collect, deskClient, startGateway } from "./harness/gateway.ts";
+import { assertPromtoolClean, sample } from "./harness/metrics.ts";
 import { TEST_HEARTBEAT_MS, startHost, testWriter } from "./harness/mesh.ts";
 import { connectTo, startNats } from "./harness/nats.ts";
 import { peerEnv, spawnTs } from "./harness/processes.ts";
@@ -31,7 +34,14 @@ after(() => access.close());
 
 const PEER = "desk-test";
 const RESERVATION_MS = 2_000;
-await startHost(nc, [deskPeer({ desk: access, reasoner: new RulesReasoner(), config: { id: PEER, reservationMs: RESERVATION_MS, capabilities: ["human.billing", "human.review"] } })]);
+/** How long the suite's desk peer lets an agent holding a case be away from the desk. */
+const GRACE_MS = 300;
+const registry = createRegistry();
+await startHost(
+  nc,
+  [deskPeer({ desk: access, reasoner: new RulesReasoner(), config: { id: PEER, reservationMs: RESERVATION_MS, absenceGraceMs: GRACE_MS, capabilities: ["human.billing", "human.review"] } })],
+  { registry },
+);
 
 type Data = Record<string, unknown>;
 type Offer = NonNullable<DeskEvent__Output["offer"]>;
@@ -364,12 +374,151 @@ test("the desk configuration is read from the environment, with named defaults, 
     capabilities: [...DEFAULT_DESK_CAPABILITIES],
     reservationMs: DEFAULT_RESERVATION_MS,
     stepTimeoutMs: 8 * 3600_000,
+    absenceGraceMs: DEFAULT_ABSENCE_GRACE_MS,
   });
+  assert.equal(DEFAULT_ABSENCE_GRACE_MS, 30_000);
   assert.deepEqual(
-    loadDeskConfig({ PEER_ID: "desk-eu", CASEMESH_DESK_CAPABILITIES: "human.billing, human.legal", CASEMESH_DESK_RESERVATION_MS: "45000", CASEMESH_DESK_STEP_TIMEOUT_MS: "" }),
-    { id: "desk-eu", capabilities: ["human.billing", "human.legal"], reservationMs: 45_000, stepTimeoutMs: 8 * 3600_000 },
+    loadDeskConfig({
+      PEER_ID: "desk-eu",
+      CASEMESH_DESK_CAPABILITIES: "human.billing, human.legal",
+      CASEMESH_DESK_RESERVATION_MS: "45000",
+      CASEMESH_DESK_STEP_TIMEOUT_MS: "",
+      CASEMESH_DESK_ABSENCE_GRACE_MS: "120000",
+    }),
+    { id: "desk-eu", capabilities: ["human.billing", "human.legal"], reservationMs: 45_000, stepTimeoutMs: 8 * 3600_000, absenceGraceMs: 120_000 },
   );
+  assert.throws(() => loadDeskConfig({ CASEMESH_DESK_ABSENCE_GRACE_MS: "30s" }), (e: unknown) => e instanceof ConfigError && /CASEMESH_DESK_ABSENCE_GRACE_MS/.test(e.message));
+  assert.throws(() => loadDeskConfig({ CASEMESH_DESK_ABSENCE_GRACE_MS: "5" }), (e: unknown) => e instanceof ConfigError && /CASEMESH_DESK_ABSENCE_GRACE_MS must be at least 100/.test(e.message));
   assert.throws(() => loadDeskConfig({ CASEMESH_DESK_RESERVATION_MS: "soon" }), (e: unknown) => e instanceof ConfigError && /CASEMESH_DESK_RESERVATION_MS/.test(e.message));
   assert.throws(() => loadDeskConfig({ CASEMESH_DESK_CAPABILITIES: "Human Billing" }), (e: unknown) => e instanceof ConfigError && /CASEMESH_DESK_CAPABILITIES/.test(e.message));
   assert.throws(() => loadDeskConfig({ PEER_ID: "desk one" }), (e: unknown) => e instanceof ConfigError && /PEER_ID/.test(e.message));
+});
+
+/** The human needs of a case whose input says `agentId` handed it back. */
+const handBacksBy = (facts: StoredFact[], agentId: string) =>
+  facts.filter((f) => f.fact.kind === "need.opened" && ((f.fact.data as { input: Data }).input["handBack"] as Data | undefined)?.["agentId"] === agentId);
+
+test("an agent who signs out holding an accepted case has it handed back after the grace; it goes back to auction, another agent resolves it, and the hand-back is on the case once", async () => {
+  const sent = await customerSays("olga", "My refund never arrived and I was charged twice");
+  const caseId = sent.case_id;
+  const mo = await signIn("mo", ["human.billing"], 1);
+  const needId = `${caseId}.human-billing`;
+  await billingEscalates(caseId, needId);
+  const first = await mo.offerOf(needId);
+  assert.deepEqual(await decide("mo", first, "accept"), { ok: true, case_id: caseId });
+  const nia = await signIn("nia", ["human.billing"], 1);
+  // Mo holds the case: waiting on it, the desk peer hands nothing back while mo is at the desk.
+  await new Promise((r) => setTimeout(r, GRACE_MS * 3));
+  assert.equal(humanNeeds(await factsOf(caseId)).length, 1, "an agent at the desk keeps the case");
+
+  // Mo's desktop goes away with the case accepted.
+  const left = Date.now();
+  await mo.signOut();
+  const round2 = await eventually("the need re-opened after mo left", async () => humanNeeds(await factsOf(caseId))[1], 10_000);
+  const tookMs = Date.now() - left;
+  assert.ok(tookMs >= GRACE_MS, `handed back only after the grace (${tookMs} ms)`);
+  const input2 = (round2.fact.data as { needId: string; input: Data }).input;
+  assert.deepEqual(input2["handBack"], { agentId: "mo", note: ABSENCE_NOTE }, "the same hand-back a desk HandBack makes, with the desk peer's note");
+  assert.deepEqual(input2["passedOver"], ["mo"]);
+  assert.equal(input2["accountId"], "acc-1001", "billing's input is carried on");
+  const closed = (await access.board.getOffer(first.offer_id))?.value;
+  assert.equal(closed?.state, "handed_back", "mo's offer is closed on the desk board");
+  assert.equal(closed?.note, ABSENCE_NOTE);
+
+  // Back to auction: nia is offered it, with the hand-back in the summary, and resolves it.
+  const need2 = (round2.fact.data as { needId: string }).needId;
+  const second = await nia.offerOf(need2);
+  assert.ok(second.summary.includes(`Handed back by mo: ${ABSENCE_NOTE}`), second.summary);
+  assert.deepEqual(await decide("nia", second, "accept"), { ok: true, case_id: caseId });
+  await call(desk, "resolve", { agent_id: "nia", offer_id: second.offer_id, resolution: "Refunded the duplicate charge" }, TOKENS.desk);
+  const facts = await caseFactsWhen(blackboard, caseId, (fs) => needFacts(fs, "need.done", need2).length === 1, 10_000);
+  assert.equal(needFacts(facts, "need.done", needId).length, 1, "mo's need was settled once");
+  assert.equal(handBacksBy(facts, "mo").length, 1, "the hand-back is on the case once");
+  assert.equal(humanNeeds(facts).length, 2);
+  assert.deepEqual(facts.filter((f) => f.fact.kind === "case.resolved").map((f) => (f.fact.data as Data)["by"]), ["nia"]);
+
+  // Mo, back at the desk, no longer holds the case and is not offered it.
+  const moAgain = await signIn("mo", ["human.billing"], 1);
+  const stale = await callFails(desk, "resolve", { agent_id: "mo", offer_id: first.offer_id, resolution: "Refunded" }, TOKENS.desk);
+  assert.equal(stale.code, 9, "FAILED_PRECONDITION: the case was handed back");
+  assert.equal(moAgain.offers().length, 0);
+
+  const body = await registry.metrics();
+  assert.equal(sample(body, ABANDONED_METRIC, { capability: "human.billing" }), 1);
+  assertPromtoolClean(body);
+  await moAgain.signOut();
+  await nia.signOut();
+});
+
+test("an agent whose presence blips (signed out, back within the grace) keeps the accepted case: nothing is handed back", async () => {
+  // A desk peer of its own with a grace long enough to sign in again within it.
+  const graceMs = 1_500;
+  await startHost(nc, [deskPeer({ desk: access, reasoner: new RulesReasoner(), config: { id: "desk-blip", reservationMs: RESERVATION_MS, absenceGraceMs: graceMs, capabilities: ["human.retention"] } })], { registry });
+  const sent = await customerSays("pam", "I want to cancel unless you fix my bill");
+  const caseId = sent.case_id;
+  const pia = await signIn("pia", ["human.retention"], 1);
+  const needId = `${caseId}.human-retention`;
+  await writer.append(
+    { caseId, kind: "need.opened", needId, data: { needId, capability: "human.retention", input: { reason: "The customer threatens to cancel" }, requires: [], attempt: 1, fallback: null } },
+    { msgId: `${needId}.opened` },
+  );
+  const offer = await pia.offerOf(needId);
+  assert.deepEqual(await decide("pia", offer, "accept"), { ok: true, case_id: caseId });
+
+  // The desktop restarts: pia is gone from the desk, then signs in again.
+  const left = Date.now();
+  await pia.signOut();
+  await eventually("pia gone from the desk", async () => (access.agents.present("pia") ? undefined : true), 5_000, 10);
+  const back = await signIn("pia", ["human.retention"], 1);
+  const awayMs = Date.now() - left;
+  assert.ok(awayMs < graceMs, `back within the grace (${awayMs} ms)`);
+
+  // Well past the grace since the sign-out, the case is still pia's.
+  await new Promise((r) => setTimeout(r, graceMs * 2 - (Date.now() - left)));
+  const during = await factsOf(caseId);
+  assert.equal(needFacts(during, "need.done", needId).length, 0, "the need is still held");
+  assert.equal(during.filter((f) => f.fact.kind === "need.opened").length, 2, "the intake need and this one: nothing handed back");
+  assert.equal((await access.board.getOffer(offer.offer_id))?.value.state, "accepted");
+  assert.equal(sample(await registry.metrics(), ABANDONED_METRIC, { capability: "human.retention" }), 0, "nothing counted as abandoned");
+
+  await call(desk, "resolve", { agent_id: "pia", offer_id: offer.offer_id, resolution: "Discount applied; staying" }, TOKENS.desk);
+  const facts = await caseFactsWhen(blackboard, caseId, (fs) => needFacts(fs, "need.done", needId).length === 1, 10_000);
+  assert.equal(handBacksBy(facts, "pia").length, 0);
+  assert.equal(back.offers().length, 0, "the case was not offered again");
+  await back.signOut();
+});
+
+test("a desk peer that takes over a need whose agent left holding the accepted case finds the offer and hands it back once", async () => {
+  // The first holder waits the default grace (30 s); it drains before then.
+  const config = { reservationMs: RESERVATION_MS, capabilities: ["human.claims"] };
+  const first = await startHost(nc, [deskPeer({ desk: access, reasoner: new RulesReasoner(), config: { ...config, id: "desk-claims-1" } })], { registry });
+  const sent = await customerSays("quin", "My claim for the broken router is stuck");
+  const caseId = sent.case_id;
+  const rae = await signIn("rae", ["human.claims"], 1);
+  const needId = `${caseId}.human-claims`;
+  await writer.append(
+    { caseId, kind: "need.opened", needId, data: { needId, capability: "human.claims", input: { reason: "A claim needs a person" }, requires: [], attempt: 1, fallback: null } },
+    { msgId: `${needId}.opened` },
+  );
+  const offer = await rae.offerOf(needId);
+  assert.deepEqual(await decide("rae", offer, "accept"), { ok: true, case_id: caseId });
+  await rae.signOut();
+  await first.drain(0);
+  assert.equal((await access.board.getOffer(offer.offer_id))?.value.state, "accepted", "nothing handed back before the grace");
+
+  // A second desk peer (short grace) is awarded the need again while rae is away and another agent is there.
+  const sid = await signIn("sid", ["human.claims"], 1);
+  await startHost(nc, [deskPeer({ desk: access, reasoner: new RulesReasoner(), config: { ...config, id: "desk-claims-2", absenceGraceMs: GRACE_MS } })], { registry });
+  const round2 = await eventually("the need re-opened", async () => handBacksBy(await factsOf(caseId), "rae")[0], 15_000);
+  const need2 = (round2.fact.data as { needId: string }).needId;
+  assert.equal(round2.fact.needId, needId);
+  assert.equal((await access.board.getOffer(offer.offer_id))?.value.state, "handed_back");
+  const second = await sid.offerOf(need2);
+  assert.deepEqual(await decide("sid", second, "accept"), { ok: true, case_id: caseId });
+  await call(desk, "resolve", { agent_id: "sid", offer_id: second.offer_id, resolution: "Claim approved" }, TOKENS.desk);
+  const facts = await caseFactsWhen(blackboard, caseId, (fs) => needFacts(fs, "need.done", need2).length === 1, 10_000);
+  assert.deepEqual(needFacts(facts, "need.done", needId).map((f) => (f.fact.data as Data)["peer"]), ["desk-claims-2"]);
+  assert.equal(handBacksBy(facts, "rae").length, 1, "handed back once");
+  assert.equal(sample(await registry.metrics(), ABANDONED_METRIC, { capability: "human.claims" }), 1);
+  await sid.signOut();
 });

@@ -14,6 +14,11 @@ import { LiveKvWatch } from "../kv-watch.ts";
  * The view also counts the offers this process has made and is waiting on:
  * an agent's `active` (from the gateway) counts only accepted offers, so an
  * agent with an open offer is not offered a second case beyond capacity.
+ *
+ * A step holding an accepted case asks it when the agent has been away
+ * (signed out, or their entry aged out) for a grace period: {@link
+ * DeskAgentsView.awayFor} wakes on the agent's own entries and on the moment
+ * their last entry ages out, and polls nothing.
  */
 
 /** One agent's room for more work. */
@@ -29,6 +34,8 @@ export class DeskAgentsView {
   readonly #log: Logger;
   readonly #agents = new Map<string, { agent: DeskAgent; seenAt: number }>();
   readonly #pending = new Map<string, number>();
+  /** Called after each change to the agent's entry, by agent id. */
+  readonly #listeners = new Map<string, Set<() => void>>();
   #watch: LiveKvWatch | undefined;
 
   private constructor(ttlMs: number, log: Logger) {
@@ -75,6 +82,53 @@ export class DeskAgentsView {
     return best;
   }
 
+  /** Whether `agentId` is signed in now (has a live entry). */
+  present(agentId: string): boolean {
+    return this.#liveUntil(agentId) !== undefined;
+  }
+
+  /**
+   * Resolves once `agentId` has been away from the desk (no live entry) for
+   * `graceMs` without a break; an agent who comes back starts the count
+   * again when they next leave. Rejects with the signal's reason when
+   * `signal` aborts.
+   */
+  awayFor(agentId: string, graceMs: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let awaySince: number | undefined;
+      const check = () => {
+        clearTimeout(timer);
+        const now = Date.now();
+        const until = this.#liveUntil(agentId);
+        if (until !== undefined) {
+          awaySince = undefined;
+          // Wake when this entry would age out, unless a heartbeat comes first.
+          timer = setTimeout(check, until - now + 1);
+          return;
+        }
+        awaySince ??= now;
+        const left = awaySince + graceMs - now;
+        if (left > 0) timer = setTimeout(check, left);
+        else finish(resolve);
+      };
+      const listeners = this.#listeners.get(agentId) ?? new Set<() => void>();
+      this.#listeners.set(agentId, listeners);
+      const onAbort = () => finish(() => reject(signal.reason instanceof Error ? signal.reason : new Error("aborted")));
+      const finish = (settle: () => void) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        if (listeners.size === 0 && this.#listeners.get(agentId) === listeners) this.#listeners.delete(agentId);
+        signal.removeEventListener("abort", onAbort);
+        settle();
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener("abort", onAbort, { once: true });
+      listeners.add(check);
+      check();
+    });
+  }
+
   /** Counts an offer this process made to `agentId` and is waiting on; call the returned function once it is decided. */
   hold(agentId: string): () => void {
     this.#pending.set(agentId, (this.#pending.get(agentId) ?? 0) + 1);
@@ -88,7 +142,20 @@ export class DeskAgentsView {
     };
   }
 
+  /** When the agent's entry stops being live (wall clock ms), or undefined when it is not live now. */
+  #liveUntil(agentId: string): number | undefined {
+    const seen = this.#agents.get(agentId);
+    if (seen === undefined) return undefined;
+    const until = seen.seenAt + this.#ttlMs;
+    return until >= Date.now() ? until : undefined;
+  }
+
   #apply(entry: KvEntry): void {
+    this.#update(entry);
+    for (const listener of this.#listeners.get(entry.key) ?? []) listener();
+  }
+
+  #update(entry: KvEntry): void {
     if (entry.operation !== "PUT") {
       this.#agents.delete(entry.key);
       return;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { KV, KvEntry, NatsConnection, QueuedIterator } from "nats";
+import { UnavailableError } from "../../core/errors.ts";
 import { DESK_OFFERS_BUCKET, DeskOffer } from "../../gateway/index.ts";
 
 /**
@@ -34,6 +35,23 @@ export class OfferWatcher {
   /** Binds to the offers bucket (open a DeskBoard first: it creates the bucket). */
   static async open(nc: NatsConnection): Promise<OfferWatcher> {
     return new OfferWatcher(await nc.jetstream().views.kv(DESK_OFFERS_BUCKET, { bindOnly: true }));
+  }
+
+  /**
+   * Every offer made under `token`, whatever agent it went to (signed in or
+   * not): the keys `*.<token>`, filtered by the server.
+   */
+  async find(token: string): Promise<DeskOffer[]> {
+    let entries: (KvEntry | null)[];
+    try {
+      const keys: string[] = [];
+      for await (const key of await this.#kv.keys(`*.${token}`)) keys.push(key);
+      keys.sort();
+      entries = await Promise.all(keys.map((k) => this.#kv.get(k)));
+    } catch (err) {
+      throw new UnavailableError(`cannot read the desk offers of token ${token}: ${String(err)}`, { cause: err });
+    }
+    return entries.flatMap((e) => (e === null || e.operation !== "PUT" ? [] : (parseOffer(e.value) ?? [])));
   }
 
   /**

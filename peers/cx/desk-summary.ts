@@ -7,7 +7,8 @@ import { RulesReasoner, type Reasoner } from "./reasoners/index.ts";
 /**
  * What the human who takes a case is told: the reasoner's summary of the
  * case's facts (one redacted line each), under the reason the case came to a
- * person and, when someone handed it back, their note. The agent also gets
+ * person, when someone handed it back their note, and the customer's latest
+ * messages word for word. The agent also gets
  * the full timeline from the gateway; the summary is the minute-long read.
  */
 
@@ -15,6 +16,8 @@ import { RulesReasoner, type Reasoner } from "./reasoners/index.ts";
 export const HUMAN_SUMMARY_PROTOCOL = "human.summary";
 /** The most fact lines handed to the reasoner; a longer case keeps its latest. */
 export const MAX_SUMMARY_FACT_LINES = 500;
+/** The customer's latest messages quoted at the top of a summary. */
+const MAX_SAID_MESSAGES = 5;
 /** The longest line one fact becomes. */
 const MAX_FACT_LINE_CHARS = 600;
 
@@ -71,6 +74,18 @@ export async function summarizeCase(r: SummaryRequest): Promise<string> {
   const head: string[] = [];
   if (r.reason !== undefined) head.push(`Why a person: ${r.reason}`);
   if (r.handBack !== undefined) head.push(`Handed back by ${r.handBack.agentId}: ${r.handBack.note}`);
+  // What the customer said comes first and whole, however long the case: nobody asks them again.
+  const said = r.facts.filter((f) => f.fact.kind === "message.received").slice(-MAX_SAID_MESSAGES);
+  if (said.length > 0) {
+    head.push(
+      `The customer said:\n${said
+        .map(({ fact }) => {
+          const data = (fact.data ?? {}) as Record<string, unknown>;
+          return `- on ${String(data["channel"])} at ${fact.at}: "${String(data["text"])}"`;
+        })
+        .join("\n")}`,
+    );
+  }
   let body = "";
   if (lines.length > 0) {
     const context = assembleContext(r.hierarchy, { capability: HUMAN_SUMMARY_PROTOCOL });

@@ -7,7 +7,8 @@
  * works it: resolved at the desk, the need is done; not accepted within the
  * reservation, declined or handed back, the need goes back to auction as a
  * new need of the same capability that remembers who passed it over and the
- * hand-back note. Run it on its own with
+ * hand-back note. An agent away from the desk for the absence grace while
+ * holding the case has it handed back for them (desk-absence.ts). Run it on its own with
  * `NATS_URL=… node --import tsx peers/cx/desk.ts`.
  */
 import type { NatsConnection } from "nats";
@@ -22,6 +23,7 @@ import { AgentId, DEFAULT_DESK_HEARTBEAT_MS, DeskBoard, OfferStateError, type De
 import { createLogger } from "../../observability/logger.ts";
 import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext, type StepResult } from "../index.ts";
 import { loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
+import { DEFAULT_ABSENCE_GRACE_MS, waitWhileHeld } from "./desk-absence.ts";
 import { DeskAgentsView, type AgentRoom } from "./desk-agents.ts";
 import { OfferWatcher, offerToken } from "./desk-offers.ts";
 import { summarizeCase } from "./desk-summary.ts";
@@ -29,7 +31,7 @@ import { reasonerFromEnv, type Reasoner } from "./reasoners/index.ts";
 import { isMain } from "../../core/is-main.ts";
 
 /** The human capabilities a desk peer serves unless told otherwise. */
-export const DEFAULT_DESK_CAPABILITIES: readonly string[] = ["human.billing", "human.triage", "human.review"];
+export const DEFAULT_DESK_CAPABILITIES: readonly string[] = ["human.billing", "human.identity", "human.triage", "human.review"];
 /** How long an agent has to accept an offer before it goes back to auction. */
 export const DEFAULT_RESERVATION_MS = 30_000;
 /** How long one run of a human step may hold its need: a person's working day. */
@@ -69,6 +71,8 @@ export interface DeskConfig {
   reservationMs: number;
   /** @default DEFAULT_DESK_STEP_TIMEOUT_MS */
   stepTimeoutMs: number;
+  /** How long the agent holding an accepted case may be away from the desk before the case is handed back. @default DEFAULT_ABSENCE_GRACE_MS */
+  absenceGraceMs: number;
 }
 
 const wholeMs = (name: string, min: number) =>
@@ -87,6 +91,7 @@ const DeskEnv = z.object({
     .optional(),
   CASEMESH_DESK_RESERVATION_MS: wholeMs("CASEMESH_DESK_RESERVATION_MS", 100).optional(),
   CASEMESH_DESK_STEP_TIMEOUT_MS: wholeMs("CASEMESH_DESK_STEP_TIMEOUT_MS", 1_000).optional(),
+  CASEMESH_DESK_ABSENCE_GRACE_MS: wholeMs("CASEMESH_DESK_ABSENCE_GRACE_MS", 100).optional(),
 });
 
 /** Parses the desk peer's environment (empty variables count as unset). @throws ConfigError naming the bad variable. */
@@ -102,6 +107,7 @@ export function loadDeskConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig
     capabilities: e.CASEMESH_DESK_CAPABILITIES ?? [...DEFAULT_DESK_CAPABILITIES],
     reservationMs: e.CASEMESH_DESK_RESERVATION_MS ?? DEFAULT_RESERVATION_MS,
     stepTimeoutMs: e.CASEMESH_DESK_STEP_TIMEOUT_MS ?? DEFAULT_DESK_STEP_TIMEOUT_MS,
+    absenceGraceMs: e.CASEMESH_DESK_ABSENCE_GRACE_MS ?? DEFAULT_ABSENCE_GRACE_MS,
   };
 }
 
@@ -148,6 +154,7 @@ export function deskPeer(options: DeskPeerOptions): PeerDefinition {
     capabilities: options.config?.capabilities ?? [...DEFAULT_DESK_CAPABILITIES],
     reservationMs: options.config?.reservationMs ?? DEFAULT_RESERVATION_MS,
     stepTimeoutMs: options.config?.stepTimeoutMs ?? DEFAULT_DESK_STEP_TIMEOUT_MS,
+    absenceGraceMs: options.config?.absenceGraceMs ?? DEFAULT_ABSENCE_GRACE_MS,
   };
   const hierarchy = options.hierarchy ?? loadContextHierarchy();
   let reasoner = options.reasoner;
@@ -165,8 +172,9 @@ export function deskPeer(options: DeskPeerOptions): PeerDefinition {
     };
 
     const token = offerToken(ctx.need.needId);
-    // A re-run or a later holder of this need finds the offer an earlier run made (same token).
-    let current = await findOffer(board, agents.withSkill(skill).map((r) => `${r.agent.agentId}.${token}`), ctx.need.needId);
+    // A re-run or a later holder of this need finds the offer an earlier run
+    // made (same token), also when its agent has left the desk since.
+    let current = await findOffer(offers, token, ctx.need.needId);
     if (current === undefined) {
       const room = pick(agents.withSkill(skill), passed, ctx);
       if (room === undefined) return reopen("no signed-in agent with the skill has room now");
@@ -229,7 +237,8 @@ export function deskPeer(options: DeskPeerOptions): PeerDefinition {
           }
           case "accepted":
             ctx.log.info({ agentId, offerId }, "accepted; the person is working the case");
-            offer = (await offers.until(offerId, (o) => o?.state !== "accepted", undefined, ctx.signal)).offer;
+            // Until resolved or handed back, by the agent or, once they have been away for the grace, for them.
+            offer = await waitWhileHeld({ offer, graceMs: config.absenceGraceMs, board, agents, offers, log: ctx.log, metrics: ctx.metrics, signal: ctx.signal });
             break;
           case "resolved":
             ctx.log.info({ agentId, offerId, seq: offer.seq }, "resolved at the desk");
@@ -300,10 +309,10 @@ function pick(rooms: AgentRoom[], passedOver: readonly string[], ctx: StepContex
   return [...pool].sort((a, b) => score(b) - score(a) || a.agent.agentId.localeCompare(b.agent.agentId))[0];
 }
 
-/** The offer this need already made, if any of `offerIds` exists and is about it. */
-async function findOffer(board: DeskBoard, offerIds: string[], needId: string): Promise<DeskOffer | undefined> {
-  const found = await Promise.all(offerIds.map((id) => board.getOffer(id)));
-  return found.find((f) => f !== undefined && f.value.needId === needId)?.value;
+/** The offer this need already made under its token, if any (one still open first). */
+async function findOffer(offers: OfferWatcher, token: string, needId: string): Promise<DeskOffer | undefined> {
+  const mine = (await offers.find(token)).filter((o) => o.needId === needId);
+  return mine.find((o) => o.state === "offered" || o.state === "accepted") ?? mine[0];
 }
 
 /** Creates an offer; an offer already under its id (a re-run racing an earlier run) is read instead. */
@@ -320,7 +329,7 @@ async function makeOffer(board: DeskBoard, offer: Parameters<DeskBoard["createOf
 /**
  * Runs the desk peer as this process's job: parses its configuration
  * (PEER_ID, CASEMESH_DESK_CAPABILITIES, CASEMESH_DESK_RESERVATION_MS,
- * CASEMESH_DESK_STEP_TIMEOUT_MS, and the reasoner's ANTHROPIC_* variables), opens the desk board on its own NATS
+ * CASEMESH_DESK_STEP_TIMEOUT_MS, CASEMESH_DESK_ABSENCE_GRACE_MS, and the reasoner's ANTHROPIC_* variables), opens the desk board on its own NATS
  * connection (runPeers keeps its connection to itself), and hands the peer
  * to {@link runPeers}. Exits 2 on bad configuration.
  */
