@@ -57,16 +57,16 @@ const ClockOffset = z
   .transform(Number);
 
 /**
- * The process-level scheduling clock: the wall clock, shifted by
- * CASEMESH_CLOCK_OFFSET_MS when it is set, so a test can run a process
- * "24 hours later". Throws {@link ConfigError} when the variable is not a
- * whole number. Leases and fact timestamps keep the wall clock; only what
- * reads this clock (due timers) moves.
+ * A process's scheduling clock: `base` (the wall clock, or the mesh's shared
+ * clock), shifted by CASEMESH_CLOCK_OFFSET_MS when it is set, so a test can
+ * run one process "24 hours later". Throws {@link ConfigError} when the
+ * variable is not a whole number. Leases keep the wall clock; what reads this
+ * clock (due timers) moves.
  */
-export function clockFromEnv(env: NodeJS.ProcessEnv = process.env): Clock {
+export function clockFromEnv(env: NodeJS.ProcessEnv = process.env, base: Clock = systemClock): Clock {
   const raw = env[CLOCK_OFFSET_ENV];
-  if (raw === undefined || raw === "") return systemClock;
+  if (raw === undefined || raw === "") return base;
   const parsed = ClockOffset.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${parsed.error.issues[0]?.message ?? CLOCK_OFFSET_ENV}`);
-  return parsed.data === 0 ? systemClock : new OffsetClock(parsed.data);
+  return parsed.data === 0 ? base : new OffsetClock(parsed.data, base);
 }

@@ -96,6 +96,7 @@ const EnvSchema = z.object({
   CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
   CASEMESH_GATEWAY_MAX_IN_FLIGHT: count("CASEMESH_GATEWAY_MAX_IN_FLIGHT", DEFAULT_GATEWAY_MAX_IN_FLIGHT),
   CASEMESH_GATEWAY_MAX_STREAMS: count("CASEMESH_GATEWAY_MAX_STREAMS", DEFAULT_GATEWAY_MAX_STREAMS),
+  CASEMESH_CLOCK: z.enum(["system", "shared"], { message: "CASEMESH_CLOCK must be system or shared" }).default("system"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -110,6 +111,12 @@ export interface Config {
   dedupWindowMs: number;
   /** JetStream replicas of the casemesh streams: 1 on one server, 3 on a production cluster. */
   streamReplicas: number;
+  /**
+   * The mesh clock: `system` (the wall clock) or `shared` (the wall clock plus
+   * an offset the whole mesh follows, see core/shared-clock.ts; `npm start`
+   * uses it so a demo or test can move the mesh to tomorrow).
+   */
+  clock: "system" | "shared";
   peers: {
     leaseMs: number;
     heartbeatMs: number;
@@ -184,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsHost: e.CASEMESH_METRICS_HOST,
     dedupWindowMs: e.CASEMESH_DEDUP_WINDOW_MS,
     streamReplicas: e.CASEMESH_STREAM_REPLICAS,
+    clock: e.CASEMESH_CLOCK,
     peers: {
       leaseMs: e.CASEMESH_LEASE_MS,
       heartbeatMs: e.CASEMESH_HEARTBEAT_MS,

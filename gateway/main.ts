@@ -8,6 +8,7 @@
 import { format } from "node:util";
 import { setLogger } from "@grpc/grpc-js";
 import { loadConfig } from "../core/config.ts";
+import { openMeshClock } from "../core/shared-clock.ts";
 import { CasemeshError, ConfigError } from "../core/errors.ts";
 import { connectNats } from "../core/nats-connect.ts";
 import { createLogger } from "../observability/logger.ts";
@@ -41,8 +42,10 @@ try {
     const where = `${config.metricsHost}:${config.gateway.metricsPort}`;
     throw new ConfigError(`the gateway cannot serve /metrics on ${where} (CASEMESH_GATEWAY_METRICS_PORT): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   });
+  const clock = await openMeshClock(config.clock, nc, { registry, log: logger });
   const gateway = await GatewayServer.start({
     nc,
+    clock,
     config: config.gateway,
     credentials,
     registry,
@@ -57,6 +60,7 @@ try {
     stopping = true;
     logger.info({ signal }, "gateway stopping");
     await gateway.stop();
+    clock.stop();
     await metrics.close();
     await nc.drain().catch(() => undefined);
     process.exit(0);

@@ -9,6 +9,7 @@ import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import type { Clock } from "../core/clock.ts";
 import type { GatewayConfig } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { channelService } from "./channel-service.ts";
@@ -40,6 +41,8 @@ export interface GatewayServerOptions {
   registry: Registry;
   logger: Logger;
   dedupWindowMs: number;
+  /** The mesh clock the facts it writes are stamped with. @default the wall clock */
+  clock?: Clock;
   /** @default DEFAULT_HEALTH_INTERVAL_MS */
   healthIntervalMs?: number;
 }
@@ -75,6 +78,7 @@ export class GatewayServer {
       source: { peer: config.gatewayId, capability: "gateway", version: "1" },
       registry: options.registry,
       dedupWindowMs: options.dedupWindowMs,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
     });
     const guard = new RpcGuard({
       auth: new Authenticator(options.credentials),

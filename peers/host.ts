@@ -31,7 +31,10 @@ export interface PeerHostOptions {
   registry: Registry;
   logger: Logger;
   dedupWindowMs: number;
+  /** The lease clock. @default systemClock */
   clock?: Clock;
+  /** The mesh clock: stamps facts and is the handlers' `clock` (see core/shared-clock.ts). @default the wall clock for facts, the lease clock for handlers */
+  meshClock?: Clock;
   /** @default DEFAULT_LEASE_MS; every process in a mesh must use the same lease. */
   leaseMs?: number;
   /** @default DEFAULT_HEARTBEAT_MS */
@@ -110,6 +113,7 @@ export class PeerHost {
       source: { peer: options.hostId, capability: "runtime", version: "1" },
       registry: options.registry,
       dedupWindowMs: options.dedupWindowMs,
+      clock: options.meshClock ?? systemClock,
       ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
       verdicts: blackboard,
     });
@@ -134,6 +138,7 @@ export class PeerHost {
       registry: options.registry,
       log,
       clock: options.clock ?? systemClock,
+      meshClock: options.meshClock ?? options.clock ?? systemClock,
       hostId: options.hostId,
       leaseMs,
       heartbeatMs,

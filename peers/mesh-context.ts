@@ -31,7 +31,10 @@ export interface MeshContext {
   metrics: PeerMetrics;
   registry: Registry;
   log: Logger;
+  /** Leases: the wall clock (a test may pass a manual one). */
   clock: Clock;
+  /** The mesh clock: what facts are stamped with and handlers read (moves with CASEMESH_CLOCK=shared). */
+  meshClock: Clock;
   /** The id this process auctions under (it receives `settled` notices). */
   hostId: string;
   leaseMs: number;

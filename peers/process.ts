@@ -1,6 +1,8 @@
+import type { Clock } from "../core/clock.ts";
 import { loadConfig } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { connectNats } from "../core/nats-connect.ts";
+import { openMeshClock } from "../core/shared-clock.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
 import type { NatsConnection } from "nats";
@@ -17,6 +19,8 @@ export interface PeerProcess {
   registry: Registry;
   logger: Logger;
   config: Config;
+  /** The mesh clock (CASEMESH_CLOCK): the wall clock, or the shared one `npm start` runs on. */
+  clock: Clock;
 }
 
 /** Work a peer process runs beside its peers (a timer loop); stopped before the peers drain. */
@@ -65,7 +69,8 @@ export async function runPeers(
   const nc = await connectNats({ servers: config.natsUrl, name: `${role}-${config.peers.hostId}` });
   const registry = createRegistry({ role });
   const metrics = await serveMetrics(registry, config.metricsHost, config.peers.metricsPort);
-  const resources: PeerProcess = { nc, registry, logger, config };
+  const clock = await openMeshClock(config.clock, nc, { registry, log: logger });
+  const resources: PeerProcess = { nc, registry, logger, config, clock };
   let host: PeerHost;
   let defined: PeerDefinition[] = [];
   let sidecar: Sidecar | undefined;
@@ -81,6 +86,7 @@ export async function runPeers(
       streamReplicas: config.streamReplicas,
       leaseMs: config.peers.leaseMs,
       heartbeatMs: config.peers.heartbeatMs,
+      meshClock: clock,
       ...(options.weights === undefined ? {} : { weights: options.weights }),
     });
     sidecar = await options.sidecar?.(resources);
@@ -103,6 +109,7 @@ export async function runPeers(
     logger.info({ signal, graceMs: config.peers.drainGraceMs }, "draining");
     await sidecar?.stop();
     await host.drain(config.peers.drainGraceMs);
+    clock.stop();
     await metrics.close();
     await nc.drain().catch(() => undefined);
     logger.info("drained; exiting");

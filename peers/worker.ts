@@ -252,7 +252,7 @@ export class PeerWorker {
               metrics: this.#ctx.registry,
               signal: runAbort.signal,
               idempotencyKey: award.needId,
-              clock: this.#ctx.clock,
+              clock: this.#ctx.meshClock,
             }),
             new Promise<never>((_, reject) => runAbort.signal.addEventListener("abort", () => reject(runAbort.signal.reason), { once: true })),
           ]);

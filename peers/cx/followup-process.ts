@@ -12,7 +12,8 @@ import { isMain } from "../../core/is-main.ts";
  * timer loop on one NATS connection and one /metrics registry. Environment:
  * what every peer process reads (NATS_URL, CASEMESH_LEASE_MS, ...), plus
  * CASEMESH_FOLLOWUP_PEER_ID, CASEMESH_FOLLOWUP_TICK_MS and
- * CASEMESH_CLOCK_OFFSET_MS (the scheduling clock's shift, for tests).
+ * CASEMESH_CLOCK_OFFSET_MS (this process's shift from the mesh clock, for tests).
+ * Timers are due by the mesh clock (CASEMESH_CLOCK), shifted by that offset.
  *
  * ```sh
  * NATS_URL=nats://127.0.0.1:4222 node --import tsx peers/cx/followup-process.ts
@@ -59,12 +60,19 @@ export async function runFollowup(env: NodeJS.ProcessEnv = process.env): Promise
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  await runPeers([followupPeer({ id: followup.peerId, clock: followup.clock })], {
+  // The mesh clock is known once connected; the env offset shifts it.
+  let clock: Clock = followup.clock;
+  await runPeers(
+    (mesh) => {
+      clock = clockFromEnv(env, mesh.clock);
+      return [followupPeer({ id: followup.peerId, clock })];
+    },
+    {
     role: "followup",
     sidecar: async ({ nc, registry, logger, config }) => {
       const timers = await TimerLoop.create({
         nc,
-        clock: followup.clock,
+        clock,
         registry,
         logger,
         peerId: followup.peerId,
@@ -73,10 +81,11 @@ export async function runFollowup(env: NodeJS.ProcessEnv = process.env): Promise
         tickMs: followup.tickMs,
       });
       timers.start();
-      logger.info({ peerId: followup.peerId, tickMs: followup.tickMs, clockSkewMs: followup.clock.now() - Date.now() }, "followup ready");
+      logger.info({ peerId: followup.peerId, tickMs: followup.tickMs, clockSkewMs: clock.now() - Date.now() }, "followup ready");
       return timers;
     },
-  });
+    },
+  );
 }
 
 if (isMain(import.meta.url)) await runFollowup();

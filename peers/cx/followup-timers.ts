@@ -155,6 +155,8 @@ export class TimerLoop {
       source: { peer: options.peerId, capability: TIMER_SOURCE_CAPABILITY, version: options.version ?? "1.0.0" },
       registry: options.registry,
       dedupWindowMs: options.dedupWindowMs,
+      // timer.fired is stamped with the time the timer was due by.
+      clock: options.clock,
       ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
     });
     return new TimerLoop(options, writer);

@@ -1,0 +1,172 @@
+import { StorageType, type KV, type NatsConnection } from "nats";
+import { Gauge, type Registry } from "prom-client";
+import { z } from "zod";
+import type { Logger } from "../observability/logger.ts";
+import type { Clock } from "./clock.ts";
+
+/**
+ * A clock a whole running mesh shares, for development and end-to-end tests:
+ * the wall clock plus an offset kept in a JetStream KV entry. Every process
+ * started with CASEMESH_CLOCK=shared follows the entry, so one command can move
+ * the mesh "to tomorrow": fact timestamps, follow-up due times and the timer
+ * loop all move together. Leases keep the wall clock. `npm start` runs its
+ * mesh on it; a production deployment leaves CASEMESH_CLOCK unset.
+ */
+
+/** The KV bucket holding the shared offset. */
+export const SHARED_CLOCK_BUCKET = "casemesh_clock";
+const OFFSET_KEY = "offset";
+
+/** The stored offset. */
+export const SharedClockEntry = z.object({
+  offsetMs: z.number().int(),
+  /** Wall-clock time of the change, ISO 8601. */
+  changedAt: z.string(),
+  /** Who moved it, for the log. */
+  by: z.string().max(200),
+});
+export type SharedClockEntry = z.infer<typeof SharedClockEntry>;
+
+function decodeJson(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(data));
+  } catch {
+    return undefined;
+  }
+}
+
+const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+
+function openBucket(nc: NatsConnection): Promise<KV> {
+  return nc.jetstream().views.kv(SHARED_CLOCK_BUCKET, { history: 1, storage: StorageType.File });
+}
+
+/** How long a broken watch waits before watching again. */
+const REWATCH_MS = 250;
+
+/** The mesh's shared clock as this process sees it. */
+export class SharedClock implements Clock {
+  #offsetMs = 0;
+  #stopped = false;
+  #stop: (() => void) | undefined;
+  readonly #gauge: Gauge | undefined;
+
+  private constructor(registry: Registry | undefined) {
+    this.#gauge =
+      registry === undefined
+        ? undefined
+        : new Gauge({
+            name: "casemesh_clock_offset_seconds",
+            help: "How far this process's mesh clock runs ahead of the wall clock (CASEMESH_CLOCK=shared); 0 on the wall clock.",
+            registers: [registry],
+          });
+    this.#gauge?.set(0);
+  }
+
+  /**
+   * Reads the current offset and follows it until {@link stop}. Resolves once
+   * the current offset is known, so the first `now()` is already right.
+   */
+  static async open(nc: NatsConnection, options: { registry?: Registry; log?: Logger } = {}): Promise<SharedClock> {
+    const clock = new SharedClock(options.registry);
+    const kv = await openBucket(nc);
+    const current = await kv.get(OFFSET_KEY);
+    if (current !== null && current.operation === "PUT") clock.#apply(current.value, options.log);
+    void clock.#follow(kv, options.log);
+    return clock;
+  }
+
+  now(): number {
+    return Date.now() + this.#offsetMs;
+  }
+
+  /** The offset this process applies now, in milliseconds. */
+  get offsetMs(): number {
+    return this.#offsetMs;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#stop?.();
+  }
+
+  #apply(value: Uint8Array, log: Logger | undefined): void {
+    const parsed = SharedClockEntry.safeParse(decodeJson(value));
+    if (!parsed.success) {
+      log?.warn({ bucket: SHARED_CLOCK_BUCKET }, "ignoring a shared clock entry that is not one");
+      return;
+    }
+    if (parsed.data.offsetMs !== this.#offsetMs) {
+      log?.info({ offsetMs: parsed.data.offsetMs, by: parsed.data.by }, "mesh clock moved");
+    }
+    this.#offsetMs = parsed.data.offsetMs;
+    this.#gauge?.set(this.#offsetMs / 1000);
+  }
+
+  async #follow(kv: KV, log: Logger | undefined): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        const watch = await kv.watch({ key: OFFSET_KEY });
+        this.#stop = () => watch.stop();
+        if (this.#stopped) watch.stop();
+        for await (const entry of watch) {
+          if (entry.operation === "PUT") this.#apply(entry.value, log);
+        }
+      } catch (err) {
+        log?.warn({ err: String(err) }, "shared clock watch ended; watching again");
+      }
+      if (!this.#stopped) await new Promise((r) => setTimeout(r, REWATCH_MS));
+    }
+  }
+}
+
+/**
+ * Moves the mesh's shared clock forward by `byMs` (compare-and-set, so two
+ * movers add up) and returns the new offset. Processes follow within a KV
+ * watch round trip; their `casemesh_clock_offset_seconds` gauge shows it.
+ */
+export async function advanceSharedClock(nc: NatsConnection, byMs: number, by: string): Promise<number> {
+  if (!Number.isSafeInteger(byMs) || byMs < 0) throw new RangeError(`the mesh clock only moves forward, by whole milliseconds; got ${byMs}`);
+  const kv = await openBucket(nc);
+  for (;;) {
+    const current = await kv.get(OFFSET_KEY);
+    const before = current !== null && current.operation === "PUT" ? SharedClockEntry.safeParse(decodeJson(current.value)) : undefined;
+    const offsetMs = (before?.success === true ? before.data.offsetMs : 0) + byMs;
+    const entry: SharedClockEntry = { offsetMs, changedAt: new Date().toISOString(), by };
+    try {
+      if (current === null) await kv.create(OFFSET_KEY, encodeJson(entry));
+      else await kv.update(OFFSET_KEY, encodeJson(entry), current.revision);
+      return offsetMs;
+    } catch (err) {
+      // Someone else moved it first: read again and add to theirs.
+      if (!/wrong last sequence|key exists/i.test(String(err))) throw err;
+    }
+  }
+}
+
+/** The shared clock's current offset, without following it (0 when never moved). */
+export async function readSharedClockOffset(nc: NatsConnection): Promise<number> {
+  const current = await (await openBucket(nc)).get(OFFSET_KEY);
+  if (current === null || current.operation !== "PUT") return 0;
+  const parsed = SharedClockEntry.safeParse(decodeJson(current.value));
+  return parsed.success ? parsed.data.offsetMs : 0;
+}
+
+/** A mesh clock a process can stop following. */
+export interface MeshClock extends Clock {
+  stop(): void;
+}
+
+/**
+ * The process's mesh clock for CASEMESH_CLOCK: the wall clock (`system`), or
+ * the {@link SharedClock} (`shared`), which also exports
+ * `casemesh_clock_offset_seconds` on `registry`.
+ */
+export async function openMeshClock(
+  kind: "system" | "shared",
+  nc: NatsConnection,
+  options: { registry?: Registry; log?: Logger } = {},
+): Promise<MeshClock> {
+  if (kind === "shared") return SharedClock.open(nc, options);
+  return { now: () => Date.now(), stop: () => undefined };
+}
