@@ -2,11 +2,15 @@
  * The account peer: serves `account.load`. It finds the case's account (the
  * one identity verification named, or else the one a customer address on the
  * case belongs to), and writes `account.loaded` with its plan, its charges and
- * the knowledge articles for the case's intent. Run it on its own with
+ * the knowledge articles for the case's intent. When identity verification
+ * named the account, the account's registered contacts (phone, e-mail, chat
+ * id) are linked to the customer as verified addresses, so the customer who
+ * calls or writes from one of them later lands on the same case without
+ * identifying again. Run it on its own with
  * `NATS_URL=… node --import tsx peers/cx/account.ts`.
  */
 import { z } from "zod";
-import type { Channel, StoredFact } from "../../blackboard/index.ts";
+import { normalizeAddress, type Channel, type StoredFact } from "../../blackboard/index.ts";
 import { ConfigError, NotFoundError } from "../../core/errors.ts";
 import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
 import { ArticleIntent, accountByAddress, articlesFor, loadAccountData, type Account, type AccountData } from "./account-data.ts";
@@ -55,6 +59,34 @@ export function findAccount(data: AccountData, facts: readonly StoredFact[], cus
   return undefined;
 }
 
+/**
+ * `customer.linked` facts for the account's contacts the customer does not
+ * have yet, marked verified: only when `identity.verified` named this account
+ * (an account merely guessed from an address links nothing).
+ */
+export function contactLinks(
+  account: Account,
+  facts: readonly StoredFact[],
+  customerId: string | null,
+  customer: StepContext["customer"],
+): { kind: "customer.linked"; data: { customerId: string; channel: Channel; address: string; verified: true } }[] {
+  if (customerId === null) return [];
+  const verifiedFor = factsOf(facts, "identity.verified").some((f) => f.data.accountId === account.accountId);
+  if (!verifiedFor) return [];
+  const { phone, email, chatId } = account.contacts;
+  const contacts: { channel: Channel; address: string | undefined }[] = [
+    { channel: "voice", address: phone },
+    { channel: "email", address: email },
+    { channel: "chat", address: chatId },
+  ];
+  const has = (channel: Channel, address: string) =>
+    (customer?.addresses ?? []).some((a) => a.channel === channel && a.verified && a.address === normalizeAddress(channel, address)) ||
+    factsOf(facts, "customer.linked").some((f) => f.data.verified && f.data.channel === channel && normalizeAddress(channel, f.data.address) === normalizeAddress(channel, address));
+  return contacts.flatMap(({ channel, address }) =>
+    address === undefined || has(channel, address) ? [] : [{ kind: "customer.linked" as const, data: { customerId, channel, address, verified: true as const } }],
+  );
+}
+
 /** Builds the account peer over `options.data`. */
 export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
   const data = options.data ?? loadAccountData();
@@ -75,9 +107,11 @@ export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
           if (account === undefined) throw new NotFoundError(`case ${ctx.need.caseId}: no verified account and no customer address that belongs to an account`);
           const intent = ArticleIntent.safeParse(latestOf(ctx.case.facts, "intent.classified")?.intent ?? ctx.case.state.intent);
           const articles = intent.success ? articlesFor(data, intent.data, account.productLine) : [];
-          ctx.log.info({ accountId: account.accountId, charges: account.charges.length, articles: articles.length }, "account loaded");
+          const links = contactLinks(account, ctx.case.facts, ctx.case.state.customerId, ctx.customer);
+          ctx.log.info({ accountId: account.accountId, charges: account.charges.length, articles: articles.length, linked: links.length }, "account loaded");
           return {
             facts: [
+              ...links,
               {
                 kind: "account.loaded",
                 data: {
