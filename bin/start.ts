@@ -12,13 +12,16 @@
 import { pathToFileURL } from "node:url";
 import { loadConfig, type Config } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
+import { connectNats } from "../core/nats-connect.ts";
 import type { NatsServerProcess } from "../core/nats-server.ts";
+import { readSharedClockOffset } from "../core/shared-clock.ts";
 import { createLogger } from "../observability/logger.ts";
 import { BLACKBOARD_CHILD, type BlackboardReady } from "./child-blackboard.ts";
 import { GATEWAY_CHILD, type GatewayReady } from "./child-gateway.ts";
 import { PEER_KIND_NAMES, peerChild, peerEnv, type PeerCopy, type PeersReady } from "./child-peers.ts";
 import { ChildSupervisor, DEFAULT_STOP_GRACE_MS, PINO_LEVELS, type ChildSpec, type SupervisedChild } from "./child-supervisor.ts";
 import { ensureDevCredentials, type DevCredentials } from "./dev-credentials.ts";
+import { removeRunningMeshSync, writeRunningMesh } from "./running-mesh.ts";
 import { StartupError, chooseNats, describeNats, type NatsChoice } from "./nats-choice.ts";
 import { loadPeerScale, planPeers, scaleVar } from "./peer-scale.ts";
 import { say, sayError } from "./say.ts";
@@ -161,7 +164,9 @@ export async function main(): Promise<void> {
   if (shuttingDown) return;
   logger.info({ nats: nats.url, origin: nats.origin }, "nats chosen");
 
-  const baseEnv: NodeJS.ProcessEnv = { ...process.env, NATS_URL: nats.url };
+  // The local mesh runs on the shared clock unless the operator chose: `npm run demo` moves it to "tomorrow".
+  const meshClock = process.env["CASEMESH_CLOCK"] === "system" ? "system" : "shared";
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, NATS_URL: nats.url, CASEMESH_CLOCK: meshClock };
   // One identity across restarts, unless the operator chose one.
   const blackboardEnv: NodeJS.ProcessEnv = {
     ...baseEnv,
@@ -199,6 +204,29 @@ export async function main(): Promise<void> {
   say(`gateway metrics ${gateway.metricsUrl}`);
   say(describeCredentials(config, devCredentials));
   for (const line of describePeers(peerCopies, peers)) say(line);
+  say(await describeClock(meshClock, nats.url));
+  try {
+    const file = await writeRunningMesh(config.dataDir, {
+      pid: process.pid,
+      nats: nats.url,
+      gateway: gateway.address,
+      tls: config.gateway.tls !== undefined,
+      credentialsFile: devCredentials?.file ?? null,
+      clock: meshClock,
+      metrics: [
+        { name: "blackboard", url: blackboard.metricsUrl },
+        { name: "gateway", url: gateway.metricsUrl },
+        ...peerCopies.flatMap((copy, i) => {
+          const r = peers[i];
+          return r === undefined ? [] : [{ name: copy.peerId, url: r.metricsUrl }];
+        }),
+      ],
+      startedAt: new Date().toISOString(),
+    });
+    process.on("exit", () => removeRunningMeshSync(file, process.pid));
+  } catch (err) {
+    sayError(`cannot write the running-mesh file (npm run demo will not find this mesh): ${err instanceof Error ? err.message : String(err)}`);
+  }
   say("ready. Press Ctrl-C to stop.");
 }
 
@@ -211,6 +239,19 @@ function describePeers(copies: PeerCopy[], ready: (PeersReady | undefined)[]): s
     });
     return running.length > 0 ? `peers ${running.join(", ")}` : `peers ${kind}: none (${scaleVar(kind)}=0)`;
   });
+}
+
+/** The mesh clock, for the summary. */
+async function describeClock(kind: "system" | "shared", natsUrl: string): Promise<string> {
+  if (kind === "system") return "mesh clock: the wall clock (CASEMESH_CLOCK=system)";
+  const nc = await connectNats({ servers: natsUrl, name: "start-clock" });
+  try {
+    const offsetMs = await readSharedClockOffset(nc);
+    const ahead = offsetMs === 0 ? "on the wall clock" : `${(offsetMs / 3_600_000).toFixed(1)} h ahead of the wall clock`;
+    return `mesh clock: shared, ${ahead} (npm run demo moves it forward; CASEMESH_CLOCK=system turns it off)`;
+  } finally {
+    await nc.close();
+  }
 }
 
 /** Where the gateway's credentials come from, for the summary; never a secret. */

@@ -122,7 +122,7 @@ describe("peer processes", async () => {
 describe("the example peer in peers/examples", async () => {
   const { server, client, writer } = await startMesh();
 
-  test("runs as its own process, drafts an acknowledgement on the customer's channel and hands on to followup", async () => {
+  test("runs as its own process, drafts an acknowledgement on the customer's channel and hands on to followup.schedule", async () => {
     const proc = await spawnPeer("peers/examples/acknowledge.ts", server.url);
     await writer.append({ caseId: "ack-1", kind: "case.opened", data: { customerId: "ack-cust", channel: "voice", tier: "standard" } });
     await writer.append({ caseId: "ack-1", kind: "preference.noted", data: { customerId: "ack-cust", key: "name", value: "Ada" } });
@@ -130,8 +130,10 @@ describe("the example peer in peers/examples", async () => {
     const facts = await caseFactsWhen(client, "ack-1", (fs) => needFacts(fs, "need.done", "ack-1-n").length === 1);
     const reply = facts.find((f) => f.fact.kind === "reply.drafted")?.fact.data as { channel: string; text: string };
     assert.deepEqual(reply, { channel: "voice", text: "Hello Ada, we have your message about billing and are on it.", replyTo: null });
-    const followup = facts.find((f) => f.fact.kind === "need.opened" && (f.fact.data as { capability: string }).capability === "followup");
-    assert.deepEqual((followup?.fact.data as { input: unknown }).input, { afterHours: 24 });
+    const followup = facts.find((f) => f.fact.kind === "need.opened" && (f.fact.data as { capability: string }).capability === "followup.schedule");
+    const input = (followup?.fact.data as { input: Record<string, unknown> }).input;
+    assert.equal(input["delayMs"], 24 * 3_600_000);
+    assert.deepEqual(input["cancelIf"], ["case.resolved"]);
     // A second copy under the same id is refused: both would take the same awards.
     const twin = spawnTs("peers/examples/acknowledge.ts", peerEnv(server.url));
     assert.equal(await twin.exited, 2);

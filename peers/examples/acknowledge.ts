@@ -1,7 +1,7 @@
 /**
  * A complete peer: it serves `reply.ack`, drafting a short acknowledgement on
- * the channel the customer is using, and hands on to `followup` for a check
- * later. Run it with `NATS_URL=… node --import tsx peers/examples/acknowledge.ts`.
+ * the channel the customer is using, and hands on to the follow-up peer
+ * (`followup.schedule`) for a check a day later. Run it with `NATS_URL=… node --import tsx peers/examples/acknowledge.ts`.
  */
 import { z } from "zod";
 import { capability, definePeer, isMain, runPeers } from "../index.ts";
@@ -22,7 +22,18 @@ export const acknowledgePeer = definePeer({
         const text = `${name === undefined ? "Hello" : `Hello ${name}`}, we have ${about} and are on it.`;
         return {
           facts: [{ kind: "reply.drafted", data: { channel, text, replyTo: null } }],
-          needs: [{ capability: "followup", input: { afterHours: 24 } }],
+          // The handoff: the follow-up peer e-mails the customer in 24 h unless the case is resolved.
+          needs: [
+            {
+              capability: "followup.schedule",
+              input: {
+                purpose: "check in a day later",
+                delayMs: 24 * 3_600_000,
+                action: { capability: "reply", input: { channel: "email", about: "followup", tell: "We are checking in on your message." } },
+                cancelIf: ["case.resolved"],
+              },
+            },
+          ],
         };
       },
     }),

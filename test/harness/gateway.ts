@@ -1,16 +1,16 @@
 import { after } from "node:test";
-import { Metadata, credentials as grpcCredentials, loadPackageDefinition, type CallOptions, type ChannelCredentials, type ClientReadableStream, type ClientUnaryCall, type requestCallback, type ServiceError } from "@grpc/grpc-js";
+import type { CallOptions, ChannelCredentials, ServiceError } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
 import { DEFAULT_DEDUP_WINDOW_MS } from "../../core/config.ts";
 import { hashCredential, type CredentialEntry } from "../../gateway/credentials.ts";
-import type { ProtoGrpcType as AgentDeskProto } from "../../gateway/generated/agent_desk.ts";
-import type { ProtoGrpcType as ChannelProto } from "../../gateway/generated/channel.ts";
+import { call, channelClient as newChannelClient, deskClient as newDeskClient, type RequestOf } from "../../gateway/client.ts";
 import type { AgentDeskServiceClient } from "../../gateway/generated/casemesh/v1/AgentDeskService.ts";
 import type { ChannelServiceClient } from "../../gateway/generated/casemesh/v1/ChannelService.ts";
-import { loadApi } from "../../gateway/proto.ts";
 import { GatewayServer, type GatewayServerOptions } from "../../gateway/server.ts";
 import { createLogger } from "../../observability/logger.ts";
 import { createRegistry } from "../../observability/metrics-server.ts";
+
+export { auth, call, collect } from "../../gateway/client.ts";
 
 /** Credentials the test gateways accept: the secret, and its configured entry. */
 export const TOKENS = {
@@ -45,49 +45,18 @@ export async function startGateway(
   return gateway;
 }
 
-const api = loadPackageDefinition(loadApi().packageDefinition) as unknown as ChannelProto & AgentDeskProto;
-
 /** A real grpc-js client of the channel service; closed after the suite. */
-export function channelClient(address: string, creds: ChannelCredentials = grpcCredentials.createInsecure()): ChannelServiceClient {
-  const client = new api.casemesh.v1.ChannelService(address, creds);
+export function channelClient(address: string, creds?: ChannelCredentials): ChannelServiceClient {
+  const client = newChannelClient(address, creds);
   after(() => client.close());
   return client;
 }
 
 /** A real grpc-js client of the agent desk service; closed after the suite. */
-export function deskClient(address: string, creds: ChannelCredentials = grpcCredentials.createInsecure()): AgentDeskServiceClient {
-  const client = new api.casemesh.v1.AgentDeskService(address, creds);
+export function deskClient(address: string, creds?: ChannelCredentials): AgentDeskServiceClient {
+  const client = newDeskClient(address, creds);
   after(() => client.close());
   return client;
-}
-
-/** Metadata carrying `authorization: Bearer <token>` (none for undefined). */
-export function auth(token: string | undefined): Metadata {
-  const md = new Metadata();
-  if (token !== undefined) md.set("authorization", `Bearer ${token}`);
-  return md;
-}
-
-/** The request and response types of a generated unary method (read from its last overload). */
-type RequestOf<F> = F extends (argument: infer Req, callback: requestCallback<infer _Res>) => ClientUnaryCall ? Req : never;
-type ResponseOf<F> = F extends (argument: infer _Req, callback: requestCallback<infer Res>) => ClientUnaryCall ? Res : never;
-
-/** Calls unary `method` of `client` with a credential; resolves with the response or rejects with the ServiceError. */
-export function call<C extends object, K extends keyof C & string>(
-  client: C,
-  method: K,
-  req: RequestOf<C[K]>,
-  token: string | undefined,
-  options: CallOptions = {},
-): Promise<ResponseOf<C[K]>> {
-  return new Promise((resolve, reject) => {
-    const fn = client[method] as unknown as (req: unknown, md: Metadata, options: CallOptions, cb: requestCallback<ResponseOf<C[K]>>) => unknown;
-    fn.call(client, req, auth(token), { deadline: Date.now() + 10_000, ...options }, (err, res) => {
-      if (err !== null) reject(err);
-      else if (res === undefined) reject(new Error("no response"));
-      else resolve(res);
-    });
-  });
 }
 
 /** Calls a unary method expecting failure; resolves with the ServiceError. */
@@ -106,15 +75,4 @@ export async function callFails<C extends object, K extends keyof C & string>(
     throw err;
   }
   throw new Error(`expected ${method} to fail, got ${JSON.stringify(res)}`);
-}
-
-/** Collects a server stream's messages as they arrive. */
-export function collect<T>(stream: ClientReadableStream<T>): { items: T[]; ended: Promise<ServiceError | null> } {
-  const items: T[] = [];
-  stream.on("data", (m: T) => items.push(m));
-  const ended = new Promise<ServiceError | null>((resolve) => {
-    stream.on("error", (err: ServiceError) => resolve(err));
-    stream.on("end", () => resolve(null));
-  });
-  return { items, ended };
 }

@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 
-/** The value of the sample of `name` whose labels include `labels`, in any order. */
-export function sample(body: string, name: string, labels: Record<string, string>): number | undefined {
-  for (const line of body.split("\n")) {
-    const m = /^([a-z_]+)\{([^}]*)\} (\S+)$/.exec(line);
-    if (m === null || m[1] !== name) continue;
-    const have = new Map([...(m[2] ?? "").matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have.get(k) === v)) return Number(m[3]);
-  }
-  return undefined;
-}
+export { sample } from "../../observability/scrape.ts";
 
 /** Fails unless `promtool check metrics` accepts an exposition body. */
 export function assertPromtoolClean(body: string): void {
