@@ -244,14 +244,20 @@ function describePeers(copies: PeerCopy[], ready: (PeersReady | undefined)[]): s
 /** The mesh clock, for the summary. */
 async function describeClock(kind: "system" | "shared", natsUrl: string): Promise<string> {
   if (kind === "system") return "mesh clock: the wall clock (CASEMESH_CLOCK=system)";
-  const nc = await connectNats({ servers: natsUrl, name: "start-clock" });
+  let ahead: string;
   try {
-    const offsetMs = await readSharedClockOffset(nc);
-    const ahead = offsetMs === 0 ? "on the wall clock" : `${(offsetMs / 3_600_000).toFixed(1)} h ahead of the wall clock`;
-    return `mesh clock: shared, ${ahead} (npm run demo moves it forward; CASEMESH_CLOCK=system turns it off)`;
-  } finally {
-    await nc.close();
+    const nc = await connectNats({ servers: natsUrl, name: "start-clock" });
+    try {
+      const offsetMs = await readSharedClockOffset(nc);
+      ahead = offsetMs === 0 ? "on the wall clock" : `${(offsetMs / 3_600_000).toFixed(1)} h ahead of the wall clock`;
+    } finally {
+      await nc.close();
+    }
+  } catch (err) {
+    // Only the summary line depends on it: the mesh runs either way.
+    ahead = `offset unknown (${err instanceof Error ? err.message : String(err)})`;
   }
+  return `mesh clock: shared, ${ahead} (npm run demo moves it forward; CASEMESH_CLOCK=system turns it off)`;
 }
 
 /** Where the gateway's credentials come from, for the summary; never a secret. */
