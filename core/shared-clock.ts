@@ -1,8 +1,9 @@
-import { StorageType, type KV, type NatsConnection } from "nats";
+import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Logger } from "../observability/logger.ts";
 import type { Clock } from "./clock.ts";
+import { decodeJson, encodeJson } from "./json.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:
@@ -27,15 +28,12 @@ export const SharedClockEntry = z.object({
 });
 export type SharedClockEntry = z.infer<typeof SharedClockEntry>;
 
-function decodeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
+/** The offset a stored entry holds; undefined for none or one that is not an entry. */
+function offsetOf(entry: KvEntry | null): number | undefined {
+  if (entry === null || entry.operation !== "PUT") return undefined;
+  const parsed = SharedClockEntry.safeParse(decodeJson(entry.value));
+  return parsed.success ? parsed.data.offsetMs : undefined;
 }
-
-const encodeJson = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
 
 function openBucket(nc: NatsConnection): Promise<KV> {
   return nc.jetstream().views.kv(SHARED_CLOCK_BUCKET, { history: 1, storage: StorageType.File });
@@ -70,8 +68,7 @@ export class SharedClock implements Clock {
   static async open(nc: NatsConnection, options: { registry?: Registry; log?: Logger } = {}): Promise<SharedClock> {
     const clock = new SharedClock(options.registry);
     const kv = await openBucket(nc);
-    const current = await kv.get(OFFSET_KEY);
-    if (current !== null && current.operation === "PUT") clock.#apply(current.value, options.log);
+    clock.#apply(await kv.get(OFFSET_KEY), options.log);
     void clock.#follow(kv, options.log);
     return clock;
   }
@@ -90,17 +87,16 @@ export class SharedClock implements Clock {
     this.#stop?.();
   }
 
-  #apply(value: Uint8Array, log: Logger | undefined): void {
-    const parsed = SharedClockEntry.safeParse(decodeJson(value));
-    if (!parsed.success) {
+  #apply(entry: KvEntry | null, log: Logger | undefined): void {
+    if (entry === null || entry.operation !== "PUT") return;
+    const offsetMs = offsetOf(entry);
+    if (offsetMs === undefined) {
       log?.warn({ bucket: SHARED_CLOCK_BUCKET }, "ignoring a shared clock entry that is not one");
       return;
     }
-    if (parsed.data.offsetMs !== this.#offsetMs) {
-      log?.info({ offsetMs: parsed.data.offsetMs, by: parsed.data.by }, "mesh clock moved");
-    }
-    this.#offsetMs = parsed.data.offsetMs;
-    this.#gauge?.set(this.#offsetMs / 1000);
+    if (offsetMs !== this.#offsetMs) log?.info({ offsetMs }, "mesh clock moved");
+    this.#offsetMs = offsetMs;
+    this.#gauge?.set(offsetMs / 1000);
   }
 
   async #follow(kv: KV, log: Logger | undefined): Promise<void> {
@@ -109,9 +105,7 @@ export class SharedClock implements Clock {
         const watch = await kv.watch({ key: OFFSET_KEY });
         this.#stop = () => watch.stop();
         if (this.#stopped) watch.stop();
-        for await (const entry of watch) {
-          if (entry.operation === "PUT") this.#apply(entry.value, log);
-        }
+        for await (const entry of watch) this.#apply(entry, log);
       } catch (err) {
         log?.warn({ err: String(err) }, "shared clock watch ended; watching again");
       }
@@ -130,8 +124,7 @@ export async function advanceSharedClock(nc: NatsConnection, byMs: number, by: s
   const kv = await openBucket(nc);
   for (;;) {
     const current = await kv.get(OFFSET_KEY);
-    const before = current !== null && current.operation === "PUT" ? SharedClockEntry.safeParse(decodeJson(current.value)) : undefined;
-    const offsetMs = (before?.success === true ? before.data.offsetMs : 0) + byMs;
+    const offsetMs = (offsetOf(current) ?? 0) + byMs;
     const entry: SharedClockEntry = { offsetMs, changedAt: new Date().toISOString(), by };
     try {
       if (current === null) await kv.create(OFFSET_KEY, encodeJson(entry));
@@ -146,10 +139,7 @@ export async function advanceSharedClock(nc: NatsConnection, byMs: number, by: s
 
 /** The shared clock's current offset, without following it (0 when never moved). */
 export async function readSharedClockOffset(nc: NatsConnection): Promise<number> {
-  const current = await (await openBucket(nc)).get(OFFSET_KEY);
-  if (current === null || current.operation !== "PUT") return 0;
-  const parsed = SharedClockEntry.safeParse(decodeJson(current.value));
-  return parsed.success ? parsed.data.offsetMs : 0;
+  return offsetOf(await (await openBucket(nc)).get(OFFSET_KEY)) ?? 0;
 }
 
 /** A mesh clock a process can stop following. */

@@ -4,6 +4,7 @@ import { Capability, CaseId, Instant, MAX_TEXT_CHARS, WorkId } from "../blackboa
 import { systemClock, type Clock } from "../core/clock.ts";
 import { ConflictError, ContractViolationError, NotFoundError, UnavailableError } from "../core/errors.ts";
 import { createIdGenerator, type IdGenerator } from "../core/ids.ts";
+import { decodeJson } from "../core/json.ts";
 
 /**
  * The desk board: the NATS protocol between the gateways that hold human
@@ -393,14 +394,6 @@ function parseOffer(entry: KvEntry): DeskOffer {
 
 function revisioned<T>(value: T, entry: KvEntry): Revisioned<T> {
   return { value, revision: entry.revision, writtenAt: entry.created.getTime() };
-}
-
-function decodeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
 }
 
 /** True when a KV write was refused because the entry was not at the expected revision. */

@@ -15,14 +15,7 @@ import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
 export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
 export type PeerId = z.infer<typeof PeerId>;
 
-/** Decodes a message body as JSON; undefined when it is not. The caller parses the result with its schema. */
-export function decodeJson(data: Uint8Array): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(data));
-  } catch {
-    return undefined;
-  }
-}
+export { decodeJson } from "../core/json.ts";
 
 export const cfpSubject = (capability: string) => `casemesh.cfp.${capability}`;
 export const awardSubject = (peerId: string) => `casemesh.peer.${peerId}.award`;
