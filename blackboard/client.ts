@@ -20,6 +20,15 @@ export class BlackboardClient implements VerdictSource {
     return this.query("case.get", req);
   }
 
+  /**
+   * What a step reads: the case with its facts and the customer's memory
+   * across cases (null when the case has no customer, or none is on record
+   * yet), in one round trip, as of at least `minSeq`.
+   */
+  getCaseContext(req: QueryRequest<"case.context">): Promise<QueryResult<"case.context">> {
+    return this.query("case.context", req);
+  }
+
   /** The case state without its facts, and who last served this customer for `capability`. */
   getCaseBrief(req: QueryRequest<"case.brief">): Promise<QueryResult<"case.brief">> {
     return this.query("case.brief", req);

@@ -31,6 +31,10 @@ export const QUERY_OPS = {
     request: z.strictObject({ caseId: CaseId, minSeq: MinSeq, waitMs: Wait, afterSeq: z.number().int().min(0).default(0) }),
     result: z.strictObject({ case: CaseState, facts: z.array(StoredFact), appliedSeq: z.number().int() }),
   },
+  "case.context": {
+    request: z.strictObject({ caseId: CaseId, minSeq: MinSeq, waitMs: Wait }),
+    result: z.strictObject({ case: CaseState, facts: z.array(StoredFact), customer: CustomerMemory.nullable(), appliedSeq: z.number().int() }),
+  },
   "case.brief": {
     request: z.strictObject({ caseId: CaseId, capability: Capability.optional(), minSeq: MinSeq, waitMs: Wait }),
     result: z.strictObject({ case: CaseState, previousHandler: z.string().nullable() }),

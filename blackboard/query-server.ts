@@ -9,6 +9,8 @@ import type { ProjectionStore } from "./projection-store.ts";
 import { BROADCAST_OPS, QUERY_OPS, type QueryOp, type QueryResult } from "./query-protocol.ts";
 import { QUERY_QUEUE_GROUP, querySubject } from "./subjects.ts";
 
+const UTF8 = new TextDecoder();
+
 /** A result already encoded as JSON (stored facts are sent as stored). */
 class EncodedResult {
   constructor(readonly json: string) {}
@@ -41,6 +43,15 @@ export class QueryServer {
         if (found === undefined) throw new NotFoundError(`no case ${r.caseId}`);
         return new EncodedResult(
           `{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],"appliedSeq":${this.applier.lastSeq}}`,
+        );
+      },
+      "case.context": async (r) => {
+        await this.applier.waitFor(r.minSeq, r.waitMs);
+        const found = await this.store.caseWithFactsJson(r.caseId);
+        if (found === undefined) throw new NotFoundError(`no case ${r.caseId}`);
+        const customer = found.state.customerId === null ? undefined : await this.store.customer(found.state.customerId);
+        return new EncodedResult(
+          `{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],"customer":${JSON.stringify(customer ?? null)},"appliedSeq":${this.applier.lastSeq}}`,
         );
       },
       "case.brief": async (r) => {
@@ -127,7 +138,7 @@ export class QueryServer {
     try {
       let body: unknown;
       try {
-        body = msg.data.length === 0 ? {} : JSON.parse(new TextDecoder().decode(msg.data));
+        body = msg.data.length === 0 ? {} : JSON.parse(UTF8.decode(msg.data));
       } catch {
         throw new BadRequestError(`${op}: request is not JSON`);
       }

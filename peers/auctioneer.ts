@@ -3,7 +3,7 @@ import { inspectFact, type FactOf } from "../blackboard/contracts.ts";
 import type { Bid } from "../blackboard/contract-kinds.ts";
 import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
 import type { MeshContext } from "./mesh-context.ts";
-import { Award, AwardReply, BidReply, awardSubject, cfpSubject, decodeJson, type CallForProposals } from "./protocol.ts";
+import { Award, AwardReply, BidReply, awardSubject, cfpSubject, decodeJson, type CallForProposals, type Settled } from "./protocol.ts";
 import { sortBids, utilityOf, weightsFor } from "./utility.ts";
 
 /** How long an award waits for the winner to confirm. */
@@ -23,6 +23,10 @@ export class NeedAuction {
   readonly #stop: AbortSignal;
   /** Wakes the supervision loop early (a settled notice arrived). */
   #wake: (() => void) | undefined;
+  /** The worker's word that its own compare-and-set settled the claim: no need to read it. */
+  #settled: Settled | undefined;
+  /** When JetStream last heard that this need is being worked on (delivery counts). */
+  #progressAt = performance.now();
   #firstClaimMeasured = false;
   /**
    * Set once excluding the peers that let this need go left nobody to bid:
@@ -61,11 +65,25 @@ export class NeedAuction {
   adopt(msg: JsMsg): void {
     this.#msg = msg;
     this.#msg.working();
+    this.#progressAt = performance.now();
   }
 
-  /** Called when a worker says this need is settled. */
-  nudge(): void {
+  /** Called when a worker says this need is settled; a notice with a state is taken as the claim's. */
+  nudge(notice?: Settled): void {
+    if (notice?.state !== undefined) this.#settled = notice;
     this.#wake?.();
+  }
+
+  /**
+   * Tells JetStream the need is still being worked on, so it is redelivered
+   * only if this process dies. At most about once a heartbeat: the ack wait is
+   * the lease, at least two heartbeats, and a delivery starts it afresh.
+   */
+  #progress(): void {
+    const now = performance.now();
+    if (now - this.#progressAt < this.#ctx.heartbeatMs / 2) return;
+    this.#progressAt = now;
+    this.#msg.working();
   }
 
   /** Runs until the need is settled (acked) or this process stops (nak: another takes over). */
@@ -229,7 +247,7 @@ export class NeedAuction {
     this.#ctx.log.info({ needId: this.needId, capability }, "no live peer serves this capability; the need waits");
     try {
       while (this.#ctx.directory.capable(capability).length === 0 && !this.#stop.aborted) {
-        this.#msg.working();
+        this.#progress();
         await this.#waitFor((wake) => {
           this.#ctx.directory.once("change", wake);
           return () => this.#ctx.directory.off("change", wake);
@@ -244,7 +262,7 @@ export class NeedAuction {
   async #waitForFacts(kinds: string[]): Promise<void> {
     const { capability } = this.#need.data;
     this.#ctx.metrics.waiting.inc({ capability });
-    this.#msg.working();
+    this.#progress();
     const sub = this.#ctx.nc.subscribe(`casemesh.fact.${this.#need.caseId}.>`);
     try {
       await this.#waitFor((wake) => {
@@ -285,7 +303,7 @@ export class NeedAuction {
             maxWait: this.#ctx.bidWindowMs,
           });
     // Scored while the call is on its way (synchronous: `pending` is awaited below in this tick).
-    const own = this.#ctx.localBids(cfp);
+    const own = this.#ctx.local.bids(cfp);
     if (own !== undefined) take(own);
     try {
       for await (const reply of (await pending) ?? []) {
@@ -301,6 +319,7 @@ export class NeedAuction {
     return offers;
   }
 
+  /** Tells the winner; true when it takes the award. A winner in this process is told directly. */
   async #confirm(claim: ClaimEntry): Promise<boolean> {
     const award: Award = {
       needId: claim.record.needId,
@@ -311,6 +330,8 @@ export class NeedAuction {
       needSeq: this.#msg.seq,
       auctioneer: this.#ctx.hostId,
     };
+    const local = this.#ctx.local.award(claim.record.holder, award, claim);
+    if (local !== undefined) return local.accepted;
     try {
       const reply = await this.#ctx.nc.request(awardSubject(claim.record.holder), JSON.stringify(award), {
         timeout: AWARD_CONFIRM_TIMEOUT_MS,
@@ -329,9 +350,18 @@ export class NeedAuction {
    */
   async #supervise(claim: ClaimEntry): Promise<boolean> {
     for (;;) {
-      this.#msg.working();
-      await this.#pause();
+      // A notice that came while the award was still being recorded is not waited for again.
+      if (this.#settled === undefined) {
+        this.#progress();
+        await this.#pause();
+      }
       if (this.#stop.aborted) throw new Error("stopping");
+      const settled = this.#settled;
+      this.#settled = undefined;
+      if (settled?.state !== undefined) {
+        this.#ctx.metrics.handoffs.inc({ from_capability: this.#need.source.capability, to_capability: this.#need.data.capability, outcome: settled.state });
+        return true;
+      }
       const latest = await this.#ctx.claims.read(this.needId);
       if (latest === undefined) return false;
       if (latest.record.state === "done" || latest.record.state === "failed") {

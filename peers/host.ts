@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { JsMsg, KV, NatsConnection, Subscription } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -10,7 +11,7 @@ import { NeedAuction } from "./auctioneer.ts";
 import { openBuckets, openPresenceBucket } from "./buckets.ts";
 import { ClaimStore } from "./claims.ts";
 import type { PeerDefinition } from "./define-peer.ts";
-import type { AwardEvent, MeshContext } from "./mesh-context.ts";
+import { NO_LOCAL_PEERS, type AwardEvent, type MeshContext } from "./mesh-context.ts";
 import { peerMetrics } from "./metrics.ts";
 import { NeedsConsumer, ensureNeedsConsumer } from "./needs-consumer.ts";
 import { HostBidder } from "./bidder.ts";
@@ -58,6 +59,7 @@ export interface PeerHostOptions {
 export class PeerHost {
   readonly #ctx: MeshContext;
   readonly #workers: PeerWorker[] = [];
+  readonly #workersById = new Map<string, PeerWorker>();
   readonly #bidder: HostBidder;
   readonly #announcers: PresenceAnnouncer[] = [];
   readonly #auctions = new Map<string, NeedAuction>();
@@ -69,9 +71,12 @@ export class PeerHost {
 
   private constructor(ctx: MeshContext, peers: PeerDefinition[], auction: boolean, presence: KV, reopenPresence: () => Promise<KV>) {
     this.#ctx = ctx;
+    // Every auction this process runs listens for the stop: one listener per need in flight, not a leak.
+    setMaxListeners(0, this.#stop.signal);
     for (const peer of peers) {
       const worker = new PeerWorker(ctx, peer);
       this.#workers.push(worker);
+      this.#workersById.set(peer.id, worker);
       this.#announcers.push(
         new PresenceAnnouncer(
           presence,
@@ -95,7 +100,11 @@ export class PeerHost {
       () => this.#workers.map((w) => ({ peer: w.definition, load: w.load, capacity: w.capacity })),
       () => this.#draining,
     );
-    ctx.localBids = (cfp) => (this.#bidder.serves(cfp.capability) ? this.#bidder.answer(cfp) : undefined);
+    ctx.local = {
+      bids: (cfp) => (this.#bidder.serves(cfp.capability) ? this.#bidder.answer(cfp) : undefined),
+      award: (peer, award, claim) => this.#workersById.get(peer)?.takeLocal(award, claim),
+      settled: (notice) => this.#auctions.get(notice.needId)?.nudge(notice),
+    };
     this.#consumer = auction ? new NeedsConsumer(ctx.nc.jetstream(), ctx.log, (m) => this.#onNeed(m)) : undefined;
   }
 
@@ -145,7 +154,7 @@ export class PeerHost {
       bidWindowMs: options.bidWindowMs ?? DEFAULT_BID_WINDOW_MS,
       weights: options.weights ?? {},
       onAward: options.onAward,
-      localBids: () => undefined,
+      local: NO_LOCAL_PEERS,
     };
     const reopenPresence = () => openPresenceBucket(options.nc, heartbeatMs * PRESENCE_TTL_HEARTBEATS, options.streamReplicas ?? 1);
     const host = new PeerHost(ctx, options.peers, options.auction !== false, presence, reopenPresence);
@@ -162,7 +171,7 @@ export class PeerHost {
     void (async () => {
       for await (const m of sub) {
         const parsed = Settled.safeParse(decodeJson(m.data));
-        if (parsed.success) this.#auctions.get(parsed.data.needId)?.nudge();
+        if (parsed.success) this.#ctx.local.settled(parsed.data);
       }
     })();
     this.#consumer?.start();

@@ -4,10 +4,10 @@ import type { Registry } from "prom-client";
 import type { BlackboardClient } from "../blackboard/client.ts";
 import type { FactWriter } from "../blackboard/writer.ts";
 import type { Clock } from "../core/clock.ts";
-import type { ClaimStore } from "./claims.ts";
+import type { ClaimEntry, ClaimStore } from "./claims.ts";
 import type { PeerMetrics } from "./metrics.ts";
 import type { Directory } from "./presence.ts";
-import type { BidReply, CallForProposals } from "./protocol.ts";
+import type { Award, AwardReply, BidReply, CallForProposals, Settled } from "./protocol.ts";
 import type { WeightTable } from "./utility.ts";
 
 /** What one award looked like, for benchmarks and tests watching the mesh. */
@@ -42,9 +42,31 @@ export interface MeshContext {
   bidWindowMs: number;
   weights: WeightTable;
   onAward: ((event: AwardEvent) => void) | undefined;
-  /**
-   * This process's own bids for a call, computed in-process (undefined when it
-   * hosts no peer serving the capability). The host sets it once its bidder exists.
-   */
-  localBids: (cfp: CallForProposals) => BidReply | undefined;
+  /** This process's own peers and auctions, reached without NATS. The host sets them once its workers exist. */
+  local: LocalPeers;
 }
+
+/**
+ * What an auctioneer and a worker in the same process say to each other
+ * directly: the same bid, award and settled notice they would send over NATS,
+ * without a round trip through the server.
+ */
+export interface LocalPeers {
+  /** This process's bids and declines for a call; undefined when it hosts no peer serving the capability. */
+  bids(cfp: CallForProposals): BidReply | undefined;
+  /**
+   * Hands an award to `peer` if this process hosts it (undefined otherwise).
+   * `claim` is the claim the auctioneer has just committed, so the worker
+   * need not read it back.
+   */
+  award(peer: string, award: Award, claim: ClaimEntry): AwardReply | undefined;
+  /** Tells this process's auction of `notice.needId`, if it runs one, that the need was settled. */
+  settled(notice: Settled): void;
+}
+
+/** Before a host has wired its peers: nothing is local. */
+export const NO_LOCAL_PEERS: LocalPeers = {
+  bids: () => undefined,
+  award: () => undefined,
+  settled: () => undefined,
+};

@@ -43,6 +43,8 @@ export class Directory extends EventEmitter {
 
   constructor(kv: KV, ttlMs: number, log: Logger) {
     super();
+    // Every need waiting for a capable peer listens for changes: one listener per waiting need, not a leak.
+    this.setMaxListeners(0);
     this.#kv = kv;
     this.#ttlMs = ttlMs;
     this.#log = log;

@@ -8,7 +8,10 @@ import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
  *   live peer serving the capability answers once with a {@link BidReply}.
  * - `casemesh.peer.<peerId>.award`: the auctioneer tells the winner (request).
  * - `casemesh.peer.<peerId>.settled`: the worker tells the auctioneer that a
- *   need is done, failed or released (best effort; the claim is the truth).
+ *   need is done or failed (best effort; the claim is the truth).
+ *
+ * When the auctioneer's own process hosts the peer concerned, the bid, the
+ * award and the settled notice go in-process instead (see `LocalPeers`).
  */
 
 /** A peer id: it is a NATS subject token and a KV key. */
@@ -88,4 +91,16 @@ export type Award = z.infer<typeof Award>;
 export const AwardReply = z.strictObject({ accepted: z.boolean(), reason: z.string().max(200).optional() });
 export type AwardReply = z.infer<typeof AwardReply>;
 
-export const Settled = z.strictObject({ needId: WorkId });
+/**
+ * A worker's notice that it settled a need. `state` and `revision` say that its
+ * own compare-and-set wrote that final state to the claim: `done` and `failed`
+ * are final (nobody awards a settled need again), so the auctioneer may
+ * acknowledge the need without reading the claim. A notice without them only
+ * wakes the auctioneer, which then reads the claim.
+ */
+export const Settled = z.strictObject({
+  needId: WorkId,
+  state: z.enum(["done", "failed"]).optional(),
+  revision: z.number().int().positive().optional(),
+});
+export type Settled = z.infer<typeof Settled>;

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { FactData } from "../blackboard/contract-kinds.ts";
 import type { FactDraft } from "../blackboard/writer.ts";
 import { asCasemeshError } from "../core/errors.ts";
-import type { ClaimEntry, ClaimRecord } from "./claims.ts";
+import type { ClaimEntry } from "./claims.ts";
 import {
   DEFAULT_MAX_STEP_RUNS,
   DEFAULT_STEP_TIMEOUT_MS,
@@ -14,7 +14,7 @@ import {
 } from "./define-peer.ts";
 import type { MeshContext } from "./mesh-context.ts";
 import { childNeedId, stepFactMsgId } from "./need-ids.ts";
-import { Award, awardSubject, decodeJson, settledSubject, type AwardReply } from "./protocol.ts";
+import { Award, awardSubject, decodeJson, settledSubject, type AwardReply, type Settled } from "./protocol.ts";
 
 /** First backoff between runs of a failing step; it doubles each run. */
 export const STEP_RETRY_BACKOFF_MS = 100;
@@ -62,10 +62,21 @@ export class PeerWorker {
     const sub = this.#sub;
     void (async () => {
       for await (const msg of sub) {
-        const reply = await this.#onAward(msg.data).catch((err: unknown): AwardReply => ({ accepted: false, reason: String(err).slice(0, 200) }));
+        const reply = await this.#takeRemote(msg.data).catch((err: unknown): AwardReply => ({ accepted: false, reason: String(err).slice(0, 200) }));
         msg.respond(JSON.stringify(reply));
       }
     })();
+  }
+
+  /**
+   * Takes an award from an auctioneer in this process, which hands over the
+   * claim it has just committed: nothing to parse, nothing to read back.
+   */
+  takeLocal(award: Award, claim: ClaimEntry): AwardReply {
+    const admitted = this.#admit(award);
+    if ("accepted" in admitted) return admitted;
+    this.#begin(award, admitted, claim);
+    return { accepted: true };
   }
 
   /** Takes no more awards. */
@@ -93,14 +104,25 @@ export class PeerWorker {
     this.#sub?.unsubscribe();
   }
 
-  async #onAward(data: Uint8Array): Promise<AwardReply> {
-    const parsed = Award.safeParse(decodeJson(data));
-    if (!parsed.success) return { accepted: false, reason: "malformed award" };
-    const award = parsed.data;
+  /** The capability this peer would run for `award`, or why it refuses it now. */
+  #admit(award: Award): CapabilitySpec | AwardReply {
     if (this.#draining) return { accepted: false, reason: "draining" };
     if (this.load >= this.capacity) return { accepted: false, reason: "at capacity" };
     const spec = this.#peer.capabilities.find((c) => c.name === award.capability);
-    if (spec === undefined) return { accepted: false, reason: `does not serve ${award.capability}` };
+    return spec ?? { accepted: false, reason: `does not serve ${award.capability}` };
+  }
+
+  /**
+   * Takes an award sent over NATS. The award is only a message, so the claim
+   * is read to check that it is still this award's: held by this peer at the
+   * award's revision.
+   */
+  async #takeRemote(data: Uint8Array): Promise<AwardReply> {
+    const parsed = Award.safeParse(decodeJson(data));
+    if (!parsed.success) return { accepted: false, reason: "malformed award" };
+    const award = parsed.data;
+    const admitted = this.#admit(award);
+    if ("accepted" in admitted) return admitted;
     // Hold the slot while the claim is checked, so two awards at once cannot both fit.
     this.#reserved++;
     try {
@@ -108,7 +130,7 @@ export class PeerWorker {
       if (claim === undefined || claim.revision !== award.revision || claim.record.holder !== this.#peer.id || claim.record.state !== "held") {
         return { accepted: false, reason: "the claim is not this award's" };
       }
-      this.#begin(award, spec, claim);
+      this.#begin(award, admitted, claim);
       return { accepted: true };
     } finally {
       this.#reserved--;
@@ -147,7 +169,10 @@ export class PeerWorker {
         if (settle === undefined || abort.signal.aborted) return;
         const revision = await this.#ctx.claims.write({ ...current.record, state: settle }, current.revision);
         if (revision === undefined) log.warn("claim changed before it could be settled; a re-award will find the facts already written");
-        this.#ctx.nc.publish(settledSubject(award.auctioneer), JSON.stringify({ needId: award.needId }));
+        // The outcome goes with the notice only when this write committed it.
+        const notice: Settled = revision === undefined ? { needId: award.needId } : { needId: award.needId, state: settle, revision };
+        if (award.auctioneer === this.#ctx.hostId) this.#ctx.local.settled(notice);
+        else this.#ctx.nc.publish(settledSubject(award.auctioneer), JSON.stringify(notice));
       })
       .catch((err: unknown) => log.error({ err: String(err) }, "step could not be settled; the lease will expire and the need will be offered again"))
       .finally(() => {
@@ -183,17 +208,14 @@ export class PeerWorker {
     spec: CapabilitySpec,
     signal: AbortSignal,
     log: Logger,
-  ): Promise<ClaimRecord["state"] | undefined> {
+  ): Promise<"done" | "failed" | undefined> {
     const { blackboard, writer, metrics } = this.#ctx;
-    const caseView = await this.#untilAnswered(signal, log, () => blackboard.getCase({ caseId: award.caseId, minSeq: award.needSeq }));
+    const caseView = await this.#untilAnswered(signal, log, () => blackboard.getCaseContext({ caseId: award.caseId, minSeq: award.needSeq }));
     if (caseView === undefined) return undefined;
     const needFact = caseView.facts.find((f) => f.seq === award.needSeq)?.fact;
     const opened = needFact?.kind === "need.opened" ? (needFact.data as { input: unknown; requires: string[]; fallback: string | null }) : undefined;
     if (needFact === undefined || opened === undefined) throw new Error(`need.opened at seq ${award.needSeq} is not on case ${award.caseId}`);
-    const customerId = caseView.case.customerId;
-    const memory = customerId === null ? undefined : await this.#untilAnswered(signal, log, () => blackboard.getCustomer({ customerId, minSeq: award.needSeq }));
-    if (customerId !== null && memory === undefined) return undefined;
-    const customer = memory?.customer ?? null;
+    const customer = caseView.customer;
     const need: NeedView = {
       needId: award.needId,
       caseId: award.caseId,

@@ -96,6 +96,31 @@ describe("the blackboard", async () => {
     assert.deepEqual(after.timers.map((t) => t.timerId), ["j-1-t2"]);
   });
 
+  test("a step's context in one query: the case at the need's version, its facts and the customer's memory across cases", async () => {
+    // The journey without its escalation: the escalated count belongs to the metrics test below.
+    const appended = await writer.appendAll([...journey("ctx-1", "cust-ctx").slice(0, -1), caseOpened("ctx-2", "cust-ctx", "voice")]);
+    const minSeq = Math.max(...appended.map((a) => a.seq));
+    const got = await client.getCaseContext({ caseId: "ctx-2", minSeq });
+    assert.equal(got.case.caseId, "ctx-2");
+    assert.deepEqual(got.facts.map((f) => f.fact.kind), ["case.opened"]);
+    assert.ok(got.appliedSeq >= minSeq);
+    // What the customer told the mesh on the first case is there on the second.
+    assert.deepEqual(got.customer?.cases.map((c) => c.caseId), ["ctx-1", "ctx-2"]);
+    assert.equal(got.customer?.verified?.accountId, "acct-9");
+    assert.equal(got.customer?.preferences["language"], "en");
+
+    // A case that never named a customer has no memory to give.
+    const lone = await writer.append({
+      caseId: "ctx-lone",
+      kind: "intent.classified",
+      data: { intent: "other", confidence: 0.5, entities: { amounts: [], dates: [], orderIds: [] } },
+    });
+    const loneContext = await client.getCaseContext({ caseId: "ctx-lone", minSeq: lone.seq });
+    assert.equal(loneContext.customer, null);
+    assert.equal(loneContext.facts.length, 1);
+    await assert.rejects(client.getCaseContext({ caseId: "ctx-none", minSeq: lone.seq }), NotFoundError);
+  });
+
   test("a fact published raw that breaks its contract is dead-lettered with the reason and never projected", async () => {
     const good = await writer.append(caseOpened("dl-1"));
     const js = nc.jetstream();

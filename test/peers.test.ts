@@ -268,3 +268,62 @@ describe("closing an auction", async () => {
     assert.ok(tookMs < window / 3, `the award came ${tookMs} ms after the need; the window is ${window} ms`);
   });
 });
+
+describe("what a handoff sends over NATS", async () => {
+  const { server, nc, client, writer } = await startMesh({ name: "wire" });
+
+  /** Awards, settled notices and claim reads seen on the wire while `run` runs. */
+  async function onTheWire(run: () => Promise<void>): Promise<{ awards: number; settled: number; claimReads: number }> {
+    const watcher = await connectTo(server, "wire-watcher");
+    const seen = { awards: 0, settled: 0, claimReads: 0 };
+    watcher.subscribe("casemesh.peer.>", {
+      callback: (_err, m) => {
+        if (m.subject.endsWith(".award")) seen.awards++;
+        if (m.subject.endsWith(".settled")) seen.settled++;
+      },
+    });
+    // A claim read is a JetStream API get on the claims bucket's stream.
+    watcher.subscribe("$JS.API.>", {
+      callback: (_err, m) => {
+        if (m.subject.includes(".GET.") && m.subject.includes("KV_casemesh_claims")) seen.claimReads++;
+      },
+    });
+    await watcher.flush();
+    try {
+      await run();
+      await watcher.flush();
+    } finally {
+      await watcher.close();
+    }
+    return seen;
+  }
+
+  /** Opens `count` needs of `cap` one after another and waits until each is done once and acknowledged. */
+  async function handOff(prefix: string, cap: string, count: number, auctioneers: PeerHost[]): Promise<void> {
+    for (let i = 0; i < count; i++) {
+      const needId = `${prefix}-${i}-n`;
+      await openNeed(writer, `${prefix}-${i}`, needId, cap);
+      const facts = await caseFactsWhen(client, `${prefix}-${i}`, (fs) => needFacts(fs, "need.done", needId).length === 1);
+      assert.equal(needFacts(facts, "need.claimed", needId).length, 1, `${needId} claimed once`);
+    }
+    await eventually("the auctioneers to acknowledge every need", async () => (auctioneers.every((h) => h.auctions === 0) ? true : undefined));
+  }
+
+  test("a winner in the auctioneer's own process is awarded and settles in-process: no award, notice or claim read on the wire", async () => {
+    const host = await startHost(await connectTo(server, "wire-near"), [testPeer("near-1", "wire.near"), testPeer("near-2", "wire.near")]);
+    const seen = await onTheWire(() => handOff("wire-near", "wire.near", 5, [host]));
+    assert.deepEqual(seen, { awards: 0, settled: 0, claimReads: 0 });
+    await host.drain(0);
+  });
+
+  test("a winner in another process is told over NATS and checks its claim once; the auctioneer trusts its settled notice", async () => {
+    // The only auctioneer hosts no capable peer; the only capable peer does not auction.
+    const auctioneer = await startHost(await connectTo(server, "wire-auctioneer"), [testPeer("bystander", "wire.other")]);
+    await startHost(await connectTo(server, "wire-far"), [testPeer("far-1", "wire.far")], { auction: false });
+    const directory = await watchDirectory(nc);
+    await eventually("the far peer to be live", async () => (directory.capable("wire.far").length === 1 ? true : undefined));
+    const seen = await onTheWire(() => handOff("wire-far", "wire.far", 5, [auctioneer]));
+    // One award and one notice per need, and one claim read: the winner's check that the award is still its own.
+    assert.deepEqual(seen, { awards: 5, settled: 5, claimReads: 5 });
+  });
+});
