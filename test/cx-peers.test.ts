@@ -250,7 +250,12 @@ describe("cx intent, identity and composer peers (rules)", async () => {
       intent: false,
     });
     await customerSays(writer, "cx-early", { channel: "email", address: "accounts@hopper-new.example", text: "We were charged twice for our October invoice.", n: 2 });
-    const facts = await caseFactsWhen(client, "cx-early", (fs) => count(fs, "escalation.requested") === 1);
+    // A step's facts are applied one by one: wait for its need.done, which comes after its escalation and its handoff.
+    const facts = await caseFactsWhen(client, "cx-early", (fs) => {
+      const escalation = fs.find((f) => f.fact.kind === "escalation.requested");
+      return escalation !== undefined && fs.some((f) => f.fact.kind === "need.done" && f.fact.needId === escalation.fact.needId);
+    });
+    assert.equal(count(facts, "escalation.requested"), 1);
     assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-early", method: "account_number", accountId: "acc-2002" }]);
     assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-2002");
     assert.equal(asks(facts).length, 0);
