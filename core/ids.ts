@@ -21,10 +21,27 @@ export function createIdGenerator(clock: Clock = systemClock): IdGenerator {
       lastRandom = increment(lastRandom);
     } else {
       lastMs = ms;
-      lastRandom = Array.from(randomBytes(16), (b) => b % 32).slice(0, 16);
+      lastRandom = randomDigits();
     }
     return encodeTime(ms) + lastRandom.map((d) => ALPHABET[d]).join("");
   };
+}
+
+/** Random bytes drawn 4 KiB at a time: one draw per id cost more than the rest of making it. */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = 0;
+
+/** Sixteen random base-32 digits (80 bits). */
+function randomDigits(): number[] {
+  if (poolAt + 16 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const digits: number[] = [];
+  for (let i = 0; i < 16; i++) digits.push((pool[poolAt + i] ?? 0) & 31);
+  poolAt += 16;
+  return digits;
 }
 
 function encodeTime(ms: number): string {
