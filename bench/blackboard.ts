@@ -7,7 +7,11 @@
  *    storage settings, 256 in flight;
  *  - appends_per_s: FactWriter.append of message.received drafts, 256 in flight;
  *  - query_p50_ms / query_p99_ms: sequential getCase of a 200-fact case from a
- *    blackboard running as a separate process.
+ *    blackboard running as a separate process;
+ *  - on stderr only, the projection rate: a burst of facts in the mix every
+ *    handoff writes (case.opened, need.opened, need.claimed with 50 bids,
+ *    need.done) appended while that blackboard runs, timed until it has
+ *    applied them all, with the blackboard's CPU time per fact.
  * Throughput rounds are interleaved (raw, writer, raw, writer, ...) and the
  * median of each is reported. Progress goes to stderr; the last stdout line is
  * one JSON object with the results. Exits 0 even when a target is missed.
@@ -15,11 +19,13 @@
 import { join } from "node:path";
 import type { JetStreamClient, NatsConnection } from "nats";
 import { BlackboardClient } from "../blackboard/client.ts";
+import { MAX_MIN_SEQ_WAIT_MS } from "../blackboard/query-protocol.ts";
 import { FACTS_STREAM, querySubject } from "../blackboard/subjects.ts";
 import { FactWriter } from "../blackboard/writer.ts";
 import { DEFAULT_DEDUP_WINDOW_MS } from "../core/config.ts";
 import { TEST_SOURCE, caseOpened, message } from "../test/harness/facts.ts";
-import { type BenchRun, addRawStream, envInt, log, logDone, median, percentile, round3, roundInt, runBench } from "./harness.ts";
+import type { FactDraft } from "../blackboard/writer.ts";
+import { type BenchRun, addRawStream, cpuMsOf, envInt, log, logDone, median, percentile, round3, roundInt, runBench } from "./harness.ts";
 
 const WINDOW = 256;
 const WARMUP_MSGS = envInt("BENCH_WARMUP_MSGS", 3_000);
@@ -31,6 +37,10 @@ const RAW_SUBJECTS = "bench.raw.>";
 const QUERY_CASE_FACTS = 200;
 const QUERY_WARMUP = envInt("BENCH_QUERY_WARMUP", 200);
 const QUERIES = envInt("BENCH_QUERIES", 2_000);
+/** Cases in the projection burst; four facts each. */
+const PROJECTION_CASES = envInt("BENCH_PROJECTION_CASES", 2_000);
+/** Bids on each need.claimed of the burst: an auction among 50 peers. */
+const PROJECTION_BIDS = 50;
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 5;
 /** Typical customer message length, in characters. */
@@ -152,7 +162,7 @@ interface QueryLatency {
   p99: number;
 }
 
-async function measureQueries(run: BenchRun, nc: NatsConnection, natsUrl: string, root: string): Promise<QueryLatency> {
+async function measureQueries(run: BenchRun, nc: NatsConnection, natsUrl: string, root: string, rawPerS: number): Promise<QueryLatency> {
   const writer = new FactWriter({ nc, source: TEST_SOURCE, maxInFlight: WINDOW });
   const caseId = "bench-query-case";
   const drafts = [caseOpened(caseId), ...Array.from({ length: QUERY_CASE_FACTS - 1 }, (_, i) => message(caseId, textOf(i), i + 1))];
@@ -201,8 +211,54 @@ async function measureQueries(run: BenchRun, nc: NatsConnection, natsUrl: string
     `query diagnostic: reply ${replyBytes} bytes; bare request (no client parse) p50 ${round3(percentile(bare, 50))} ms, p99 ${round3(percentile(bare, 99))} ms`,
   );
 
+  await measureProjection(writer, client, blackboard.child.pid, rawPerS);
   await blackboard.stop();
   return { p50, p99 };
+}
+
+/** The facts one handoff leaves on a new case, for `cases` cases. */
+function handoffMix(cases: number): FactDraft[] {
+  const bids = Array.from({ length: PROJECTION_BIDS }, (_, i) => ({
+    peer: `peer-${i}`,
+    version: "1.0.0",
+    parts: { fit: 1, load: 1, cost: 0, continuity: 0, version: 1 },
+    utility: 1.6,
+  }));
+  return Array.from({ length: cases }, (_, c): FactDraft[] => {
+    const caseId = `bench-mix-${c}`;
+    const needId = `${caseId}-n`;
+    const need = { needId, capability: "bench.step", attempt: 1 };
+    return [
+      { ...caseOpened(caseId), data: { customerId: `bench-cust-${c % 500}`, channel: "chat", tier: "standard" } },
+      { caseId, kind: "need.opened", data: { ...need, input: {}, requires: [], fallback: null } },
+      { caseId, kind: "need.claimed", data: { ...need, peer: "peer-0", leaseMs: 5_000, bids } },
+      { caseId, kind: "need.done", data: { ...need, peer: "peer-0" } },
+    ];
+  }).flat();
+}
+
+/**
+ * Appends the handoff mix while the blackboard runs and times it until the
+ * blackboard has applied the last fact: the projection keeps up with the log
+ * at this rate. Logged on stderr with the blackboard's CPU time per fact.
+ */
+async function measureProjection(writer: FactWriter, client: BlackboardClient, pid: number | undefined, rawPerS: number): Promise<void> {
+  const drafts = handoffMix(PROJECTION_CASES);
+  const cpuBefore = await cpuMsOf(pid);
+  const started = performance.now();
+  let lastSeq = 0;
+  for (let i = 0; i < drafts.length; i += WINDOW) {
+    for (const a of await writer.appendAll(drafts.slice(i, i + WINDOW))) lastSeq = Math.max(lastSeq, a.seq);
+  }
+  await client.getCase({ caseId: `bench-mix-${PROJECTION_CASES - 1}`, minSeq: lastSeq, waitMs: MAX_MIN_SEQ_WAIT_MS });
+  const ms = performance.now() - started;
+  const cpuAfter = await cpuMsOf(pid);
+  const rate = (drafts.length / ms) * 1000;
+  const cpu = cpuBefore === undefined || cpuAfter === undefined ? "n/a" : `${roundInt(((cpuAfter - cpuBefore) / drafts.length) * 1000)} µs`;
+  log(
+    `projection: ${drafts.length} facts of the handoff mix appended and applied in ${roundInt(ms)} ms: ${roundInt(rate)} facts/s ` +
+      `(${round3(rate / rawPerS)} of the raw publish rate); blackboard CPU ${cpu} per fact`,
+  );
 }
 
 async function main(run: BenchRun): Promise<void> {
@@ -213,7 +269,7 @@ async function main(run: BenchRun): Promise<void> {
   const ratio = tp.appendsPerS / tp.rawPerS;
   log(`median: raw ${roundInt(tp.rawPerS)} msg/s, writer ${roundInt(tp.appendsPerS)} msg/s, ratio ${round3(ratio)}`);
 
-  const q = await measureQueries(run, nc, server.url, root);
+  const q = await measureQueries(run, nc, server.url, root, tp.rawPerS);
 
   if (ratio < TARGET_RATIO) log(`WARNING: ratio ${round3(ratio)} is below the target ${TARGET_RATIO}`);
   if (q.p99 >= TARGET_P99_MS) log(`WARNING: query p99 ${round3(q.p99)} ms is not below the target ${TARGET_P99_MS} ms`);

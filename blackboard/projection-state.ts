@@ -3,8 +3,9 @@ import { Capability, CaseId, CustomerId, FactEnvelope, FactId, Instant, KindName
 import { Channel } from "./contract-kinds.ts";
 
 /**
- * The shapes the projection keeps in level. They are parsed by zod on every
- * read: the folder is an input like any other.
+ * The shapes the projection keeps in level. They are parsed by zod whenever
+ * they are read from the folder: the folder is an input like any other. (A
+ * value this process committed itself is kept parsed; see ProjectionStore.)
  */
 
 export const CaseStatus = z.enum(["open", "escalated", "resolved"]);

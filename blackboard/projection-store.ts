@@ -20,6 +20,16 @@ import {
 export const MAX_CHECKED_FACT_KEYS = 200_000;
 /** Read-ahead for one case's range: a whole large case in one native call. */
 const CASE_READ_BYTES = 4 * 1024 * 1024;
+/** How many committed case states, customer memories and open needs a store keeps parsed in memory. */
+export const MAX_HOT_VALUES = 20_000;
+
+/**
+ * The keys nearly every fact reads back right after an earlier fact wrote
+ * them: the case state, the customer's memory and an open need.
+ */
+function isHotKey(key: string): boolean {
+  return key.startsWith("u!") || key.startsWith("n!") || (key.startsWith("c!") && key.endsWith("!s"));
+}
 
 /** One write in an atomic batch. */
 export type BatchOp = { type: "put"; key: string; value: unknown } | { type: "del"; key: string };
@@ -34,6 +44,14 @@ export class ProjectionStore {
   readonly #db: Level<string, string>;
   /** Fact keys already checked against {@link StoredFact}; bounded, oldest forgotten first. */
   readonly #checkedFacts = new Set<string>();
+  /**
+   * Hot values as this store last committed them (frozen), so the next fact
+   * that reads one needs neither a level read nor a parse. Only `commit` fills
+   * it, after the batch is written: a read never does, so a query racing a
+   * commit cannot leave an older value behind. Bounded, least recently
+   * written forgotten first.
+   */
+  readonly #hot = new Map<string, unknown>();
 
   private constructor(dir: string, db: Level<string, string>) {
     this.dir = dir;
@@ -63,6 +81,15 @@ export class ProjectionStore {
     }
     batch.put(keys.lastSeq, String(seq));
     await batch.write();
+    for (const op of ops) {
+      if (!isHotKey(op.key)) continue;
+      this.#hot.delete(op.key);
+      if (op.type === "put") this.#hot.set(op.key, deepFreeze(op.value));
+    }
+    for (const key of this.#hot.keys()) {
+      if (this.#hot.size <= MAX_HOT_VALUES) break;
+      this.#hot.delete(key);
+    }
   }
 
   /** The sequence of the last log message applied; 0 for an empty folder. */
@@ -199,9 +226,21 @@ export class ProjectionStore {
   }
 
   async #read<T>(key: string, schema: z.ZodType<T>): Promise<T | undefined> {
+    // What this store committed is what the projector built from checked facts: no need to parse it again.
+    const hot = this.#hot.get(key);
+    if (hot !== undefined) return hot as T;
     const raw = await this.#db.get(key);
     return raw === undefined ? undefined : parse(key, raw, schema);
   }
+}
+
+/** Freezes a JSON-like value and everything in it: a hot value is shared by every reader, so nobody may change it. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 function parse<T>(key: string, raw: string, schema: z.ZodType<T>): T {
