@@ -16,6 +16,9 @@
  *  - raw_js_ack_p50_ms: sequential JetStream publish round trips (await the
  *    ack) of a need.opened-sized payload, on a stream with the facts stream's
  *    settings, in the same run.
+ * For each round it also prints, on stderr, the CPU time each process (this
+ * one with the peers, the blackboard, nats-server) spent per handoff: a
+ * steadier measure of the mesh's cost than latency on a noisy machine.
  * Progress goes to stderr; the last stdout line is one JSON object. Exits 0
  * when a latency target is missed (with a warning), 1 on duplicates or lost
  * needs or any failure.
@@ -38,7 +41,7 @@ import type { AwardEvent } from "../peers/mesh-context.ts";
 import { Directory, PRESENCE_TTL_HEARTBEATS } from "../peers/presence.ts";
 import { TEST_SOURCE } from "../test/harness/facts.ts";
 import { testPeer } from "../test/harness/mesh.ts";
-import { EXIT_FAILED, type BenchRun, addRawStream, envInt, log, logDone, percentile, round3, roundInt, runBench } from "./harness.ts";
+import { EXIT_FAILED, type BenchRun, addRawStream, cpuMsOf, envInt, log, logDone, percentile, round3, roundInt, runBench } from "./harness.ts";
 
 const PEER_COUNTS = [2, 10, 50] as const;
 /** Needs are opened as a peer's step opens its follow-ups: carrying the case's routing. */
@@ -73,6 +76,18 @@ const DONE_TIMEOUT_MS = 20_000;
 const TARGET_RATIO = 5;
 const TARGET_P99_MS = 10;
 const HEARTBEAT_MS = DEFAULT_HEARTBEAT_MS;
+
+/** The other processes of the run, whose CPU time is read per round. */
+interface OtherProcesses {
+  blackboard: number | undefined;
+  nats: number | undefined;
+}
+
+/** CPU ms used so far by this process and the others. */
+async function cpuNow(others: OtherProcesses): Promise<{ peers: number; blackboard: number | undefined; nats: number | undefined }> {
+  const own = process.cpuUsage();
+  return { peers: (own.user + own.system) / 1000, blackboard: await cpuMsOf(others.blackboard), nats: await cpuMsOf(others.nats) };
+}
 
 /** A running PeerHost and its own NATS connection. */
 interface HostHandle {
@@ -158,6 +173,7 @@ async function runRound(
   n: number,
   round: number,
   counts: { warmup: number; measured: number },
+  others: OtherProcesses,
 ): Promise<RoundResult> {
   const label = round === 0 ? `[process warm-up, ${n} peers]` : `[${n} peers]`;
   const cap = `bench.step_r${round}`;
@@ -308,6 +324,7 @@ async function runRound(
     log(`${label} warm-up: ${counts.warmup} needs in ${roundInt(performance.now() - warmStarted)} ms`);
   }
   const began = performance.now();
+  const cpuBefore = await cpuNow(others);
   let measuring = true;
   const loaded = sampleLoadedAcks(() => !measuring);
   try {
@@ -315,6 +332,7 @@ async function runRound(
   } finally {
     measuring = false;
   }
+  const cpuAfter = await cpuNow(others);
   const loadedAcks = (await loaded).sort((a, b) => a - b);
   const openMs = performance.now() - began;
 
@@ -384,6 +402,12 @@ async function runRound(
       `from stream timestamp p50 ${round3(percentile(serverLatencies, 50))} ms; min bids ${minBids}; ` +
       `re-awards ${reawards}; duplicates ${duplicates}; lost ${lost}${stillSupervised > 0 ? `; ${stillSupervised} still supervised at drain` : ""}`,
   );
+  const perHandoff = (after: number | undefined, before: number | undefined) =>
+    after === undefined || before === undefined ? "n/a" : `${round3((after - before) / counts.measured)} ms`;
+  log(
+    `${label} CPU per handoff: peers process ${perHandoff(cpuAfter.peers, cpuBefore.peers)}, ` +
+      `blackboard ${perHandoff(cpuAfter.blackboard, cpuBefore.blackboard)}, nats-server ${perHandoff(cpuAfter.nats, cpuBefore.nats)}`,
+  );
   if (loadedAcks.length > 0) {
     const loadedP50 = percentile(loadedAcks, 50);
     log(
@@ -401,7 +425,8 @@ async function main(run: BenchRun): Promise<number> {
   const logger = createLogger({ role: "bench-peers", level: "warn", destination: pino.destination(2) });
 
   const client = new BlackboardClient(nc);
-  await run.startBlackboard(client, server.url, join(root, "blackboard"));
+  const blackboard = await run.startBlackboard(client, server.url, join(root, "blackboard"));
+  const others: OtherProcesses = { blackboard: blackboard.child.pid, nats: server.pid };
   // Registered after the blackboard, so the cleanup drains the hosts before stopping it.
   run.defer(() => stopHosts(hosts, CLEANUP_DRAIN_TIMEOUT_MS));
   log("blackboard up (child process)");
@@ -411,10 +436,10 @@ async function main(run: BenchRun): Promise<number> {
   const rawP50 = percentile(raw, 50);
   log(`raw JetStream publish ack (${raw.length} sequential): p50 ${round3(rawP50)} ms, p99 ${round3(percentile(raw, 99))} ms`);
 
-  const warm = await runRound(nc, server, writer, client, logger, PROCESS_WARMUP_PEERS, 0, { warmup: 0, measured: PROCESS_WARMUP_NEEDS });
+  const warm = await runRound(nc, server, writer, client, logger, PROCESS_WARMUP_PEERS, 0, { warmup: 0, measured: PROCESS_WARMUP_NEEDS }, others);
   const results: RoundResult[] = [];
   for (const [i, n] of PEER_COUNTS.entries()) {
-    results.push(await runRound(nc, server, writer, client, logger, n, i + 1, { warmup: WARMUP_NEEDS, measured: NEEDS }));
+    results.push(await runRound(nc, server, writer, client, logger, n, i + 1, { warmup: WARMUP_NEEDS, measured: NEEDS }, others));
   }
 
   const p50s = results.map((r) => round3(percentile(r.latencies, 50)));

@@ -7,7 +7,7 @@
  * uncaught error, so no server, child process or temp dir outlives a run.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,6 +52,27 @@ export function envInt(name: string, fallback: number): number {
 }
 
 /** Writes one progress line to stderr (stdout is kept for the final JSON line). */
+/** Linux reports process times in USER_HZ ticks, 100 a second on every architecture Node runs on. */
+const USER_HZ = 100;
+
+/**
+ * CPU time (user + system) process `pid` has used so far, in ms, from
+ * /proc/<pid>/stat; undefined where there is no such file (not Linux, or the
+ * process is gone). Resolution: 10 ms, so compare over seconds of work.
+ */
+export async function cpuMsOf(pid: number | undefined): Promise<number | undefined> {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // The command name may hold spaces; the fields counted from it are fixed.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / USER_HZ : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
