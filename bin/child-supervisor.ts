@@ -191,7 +191,9 @@ export class ChildSupervisor<R> implements SupervisedChild {
     const env: NodeJS.ProcessEnv = { ...this.#options.env, LOG_LEVEL: this.#childLevel };
     const child = spawn(process.execPath, ["--import", "tsx", entry], {
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      // The IPC channel is never written to: the child stops when it closes,
+      // so it does not outlive this supervisor (core/shutdown.ts).
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
       // Its own process group: a terminal Ctrl-C reaches only this supervisor,
       // which then stops its children in order, and the NATS server last.
       detached: true,

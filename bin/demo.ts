@@ -355,7 +355,8 @@ async function startPrivateMesh(): Promise<PrivateMesh> {
   delete env["CASEMESH_GATEWAY_TLS_KEY_FILE"];
   delete env["CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE"];
   const start = join(dirname(fileURLToPath(import.meta.url)), "start.ts");
-  const child = spawn(process.execPath, ["--import", "tsx", start], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // With a channel, the private mesh stops if this demo dies (core/shutdown.ts).
+  const child = spawn(process.execPath, ["--import", "tsx", start], { env, stdio: ["ignore", "pipe", "pipe", "ipc"] });
   const log: string[] = [];
   const keep = (chunk: Buffer) => {
     log.push(...chunk.toString("utf8").split("\n").filter((l) => l !== ""));

@@ -25,6 +25,7 @@ import { removeRunningMeshSync, writeRunningMesh } from "./running-mesh.ts";
 import { StartupError, chooseNats, describeNats, type NatsChoice } from "./nats-choice.ts";
 import { loadPeerScale, planPeers, scaleVar } from "./peer-scale.ts";
 import { say, sayError } from "./say.ts";
+import { onSupervisorGone } from "../core/shutdown.ts";
 
 /** Exit code for a bad configuration. */
 export const EXIT_CONFIG = 2;
@@ -75,7 +76,7 @@ export async function main(): Promise<void> {
     for (const stage of [...stages].reverse()) await Promise.all(stage.map((child) => child.stop(DEFAULT_STOP_GRACE_MS)));
   };
 
-  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+  const shutdown = async (signal: NodeJS.Signals | "supervisor gone"): Promise<void> => {
     if (shuttingDown) {
       sayError(`${signal} again: forcing exit`);
       process.exit(EXIT_FORCED);
@@ -89,9 +90,11 @@ export async function main(): Promise<void> {
     say("stopped");
     process.exit(0);
   };
+  // A second signal forces the exit, so every one is passed on.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.on(signal, () => void shutdown(signal));
   }
+  onSupervisorGone(() => void shutdown("supervisor gone"));
 
   const fail = async (err: unknown): Promise<void> => {
     const message = err instanceof Error ? err.message : String(err);

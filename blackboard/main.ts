@@ -8,6 +8,7 @@ import { connectNats } from "../core/nats-connect.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
 import { BlackboardReplica } from "./replica.ts";
+import { onStop } from "../core/shutdown.ts";
 
 const config = loadConfig();
 const logger = createLogger({ role: "blackboard", level: config.logLevel });
@@ -32,15 +33,11 @@ logger.info(
   "blackboard ready",
 );
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
   logger.info({ signal }, "blackboard stopping");
   await replica.stop();
   await metrics.close();
   await nc.drain().catch(() => undefined);
   process.exit(0);
 }
-process.on("SIGINT", () => void shutdown("SIGINT"));
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
+onStop((reason) => void shutdown(reason));

@@ -15,6 +15,7 @@ import { createLogger } from "../observability/logger.ts";
 import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
 import { loadCredentials } from "./credentials.ts";
 import { GatewayServer } from "./server.ts";
+import { onStop } from "../core/shutdown.ts";
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILED = 1;
@@ -54,10 +55,7 @@ try {
   });
   logger.info({ address: gateway.address, metrics: metrics.url, credentials: credentials.length }, "gateway ready");
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal }, "gateway stopping");
     await gateway.stop();
     clock.stop();
@@ -65,8 +63,7 @@ try {
     await nc.drain().catch(() => undefined);
     process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  onStop((reason) => void shutdown(reason));
 } catch (err) {
   if (err instanceof CasemeshError && err.code === "CONFIG_INVALID") {
     logger.fatal(err.message);

@@ -26,7 +26,7 @@ export interface LoggerConfig {
   /** The process role, e.g. `blackboard`; goes on every line as `role`. */
   role: string;
   level?: LoggerOptions["level"];
-  /** Where lines go. @default stdout */
+  /** Where lines go. @default stdout, written synchronously (see createLogger) */
   destination?: DestinationStream;
 }
 
@@ -49,5 +49,9 @@ export function createLogger(config: LoggerConfig): Logger {
     },
     formatters: { level: (label) => ({ level: label }) },
   };
-  return config.destination === undefined ? pino(options) : pino(options, config.destination);
+  // Stdout is written synchronously: a line is out before the next one (and before a crash), and
+  // a reader that went away (npm start killed) turns logging off. pino's default buffers and
+  // flushes at exit, and that flush retries a broken pipe forever (sonic-boom 4.2), so a process
+  // whose supervisor died could never exit.
+  return pino(options, config.destination ?? pino.destination({ dest: 1, sync: true }));
 }

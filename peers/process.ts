@@ -12,6 +12,7 @@ import type { Logger } from "../observability/logger.ts";
 import type { PeerDefinition } from "./define-peer.ts";
 import { PeerHost } from "./host.ts";
 import type { WeightTable } from "./utility.ts";
+import { onStop } from "../core/shutdown.ts";
 
 /** What a peer process has once it is connected: for peers that need the connection (a ledger, a timer loop). */
 export interface PeerProcess {
@@ -102,10 +103,7 @@ export async function runPeers(
     { hostId: config.peers.hostId, peers: defined.map((p) => p.id), metrics: metrics.url, nats: config.natsUrl },
     "peers ready",
   );
-  let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
     logger.info({ signal, graceMs: config.peers.drainGraceMs }, "draining");
     await sidecar?.stop();
     await host.drain(config.peers.drainGraceMs);
@@ -115,7 +113,6 @@ export async function runPeers(
     logger.info("drained; exiting");
     process.exit(0);
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+  onStop((reason) => void stop(reason));
   return host;
 }

@@ -16,6 +16,7 @@ import type { Timeline__Output as Timeline } from "../gateway/generated/casemesh
 import { TEST_SOURCE, caseOpened, message } from "./harness/facts.ts";
 import { TEST_CREDENTIALS, TOKENS, call, channelClient } from "./harness/gateway.ts";
 import { connectTo, startNats, tempDir } from "./harness/nats.ts";
+import { eventually } from "./harness/wait.ts";
 
 /**
  * `npm start` (bin/start.ts) run as a user would run it: a real process, a
@@ -568,6 +569,46 @@ test("with the defaults npm start runs every reference peer as its own process: 
   for (const pid of peerPids) assert.equal(isAlive(pid), false, `peer pid ${pid} is gone`);
   assert.deepEqual(await processesOf(dataDir), [], "no process of this start is left");
   assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
+});
+
+test("npm start killed with -9 leaves nothing running: its blackboard, gateway and peers see it gone and stop by themselves", async (t) => {
+  const server = await startNats();
+  const dataDir = await tempDir();
+  const env = await baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "warn", CASEMESH_DRAIN_GRACE_MS: "1000" }, { peers: true });
+  const run = startCasemesh(t, env);
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  const children = (await processesOf(dataDir)).filter((pid) => pid !== run.child.pid);
+  const described = async (pids: number[]) =>
+    (await Promise.all(pids.map(async (pid) => `${pid}: ${(await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).replaceAll("\0", " ")}`))).join("\n");
+  assert.equal(children.length, 2 + PEER_KINDS.length, `the blackboard, the gateway and a process per peer kind:\n${await described(children)}\n--- npm start said ---\n${run.stdout}`);
+
+  run.child.kill("SIGKILL");
+  await run.exited;
+  const killedAt = Date.now();
+  // Nobody signals them: each learns from its closed channel that npm start is gone.
+  await eventually("every child of npm start to stop", async () => ((await processesOf(dataDir)).length === 0 ? true : undefined), STOP_TIMEOUT_MS).catch(
+    async (err: unknown) => {
+      throw new Error(`${String(err)}; still running:\n${await described(await processesOf(dataDir))}\n--- npm start said ---\n${run.stdout}`);
+    },
+  );
+  t.diagnostic(`${children.length} children gone ${Date.now() - killedAt} ms after kill -9 of npm start`);
+});
+
+test("npm start killed with -9 while its children are still starting leaves nothing running either", async (t) => {
+  const server = await startNats();
+  const dataDir = await tempDir();
+  const env = await baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "warn", CASEMESH_DRAIN_GRACE_MS: "1000" }, { peers: true });
+  const run = startCasemesh(t, env);
+  // The first child has been spawned; it takes seconds to start, so it learns of the kill before it is ready.
+  const starting = await eventually("npm start to spawn a child", async () => {
+    const children = (await processesOf(dataDir)).filter((pid) => pid !== run.child.pid);
+    return children.length > 0 ? children : undefined;
+  }, READY_TIMEOUT_MS, 5);
+  run.child.kill("SIGKILL");
+  await run.exited;
+  assert.doesNotMatch(run.stdout, /casemesh: ready/, "killed before it was ready");
+  await eventually("every child of npm start to stop", async () => ((await processesOf(dataDir)).length === 0 ? true : undefined), STOP_TIMEOUT_MS);
+  t.diagnostic(`${starting.length} starting child(ren) stopped by themselves`);
 });
 
 test("CASEMESH_SCALE_BILLING=2 runs billing-1 and billing-2 as two processes on two hosts, a kind at 0 is off, a killed copy comes back as itself, and at LOG_LEVEL=warn the peers' info lines are held back", async (t) => {
