@@ -16,6 +16,9 @@
  *  - raw_js_ack_p50_ms: sequential JetStream publish round trips (await the
  *    ack) of a need.opened-sized payload, on a stream with the facts stream's
  *    settings, in the same run.
+ * Last, it runs the protocol floor (bench/handoff-floor.ts): the same exchange
+ * on the 50-peer topology in bare nats.js, without casemesh's code, at the
+ * same rate, and prints it on stderr beside the mesh's figure.
  * For each round it also prints, on stderr, the CPU time each process (this
  * one with the peers, the blackboard, nats-server) spent per handoff: a
  * steadier measure of the mesh's cost than latency on a noisy machine.
@@ -41,6 +44,7 @@ import type { AwardEvent } from "../peers/mesh-context.ts";
 import { Directory, PRESENCE_TTL_HEARTBEATS } from "../peers/presence.ts";
 import { TEST_SOURCE } from "../test/harness/facts.ts";
 import { testPeer } from "../test/harness/mesh.ts";
+import { measureProtocolFloor } from "./handoff-floor.ts";
 import { EXIT_FAILED, type BenchRun, addRawStream, cpuMsOf, envInt, log, logDone, percentile, round3, roundInt, runBench } from "./harness.ts";
 
 const PEER_COUNTS = [2, 10, 50] as const;
@@ -110,8 +114,20 @@ async function stopHosts(handles: HostHandle[], timeoutMs: number): Promise<void
   await bounded(Promise.all(list.map((h) => h.nc.close())));
 }
 
+/** The encoded size of the need.claimed fact of an auction among `peers` peers. */
+function awardFactBytes(writer: FactWriter, peers: number): number {
+  const bids = Array.from({ length: peers }, (_, i) => ({
+    peer: `peer-${String(i).padStart(2, "0")}`,
+    version: "1.0.0",
+    parts: { fit: 1, load: 1, cost: 0, continuity: 0, version: 1 },
+    utility: 1.6,
+  }));
+  const fact = writer.build({ caseId: "hc-size", kind: "need.claimed", data: { needId: "hn-size-0000", capability: "bench.size", attempt: 1, peer: "peer-00", leaseMs: 5_000, bids } });
+  return Buffer.byteLength(JSON.stringify(fact));
+}
+
 /** Sequential JetStream publish round trips (publish, await the ack) on a stream like the facts stream. */
-async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<number[]> {
+async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<{ times: number[]; payloadBytes: number }> {
   const jsm = await addRawStream(nc, RAW_STREAM, RAW_SUBJECTS);
   // The payload: a real need.opened fact, encoded once.
   const sample = writer.build({
@@ -129,7 +145,7 @@ async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<nu
   }
   await jsm.streams.delete(RAW_STREAM);
   log(`raw payload ${payload.byteLength} bytes`);
-  return times;
+  return { times, payloadBytes: payload.byteLength };
 }
 
 interface NeedTrack {
@@ -431,7 +447,7 @@ async function main(run: BenchRun): Promise<number> {
   run.defer(() => stopHosts(hosts, CLEANUP_DRAIN_TIMEOUT_MS));
   log("blackboard up (child process)");
 
-  const raw = await measureRawAck(nc, writer);
+  const { times: raw, payloadBytes } = await measureRawAck(nc, writer);
   raw.sort((a, b) => a - b);
   const rawP50 = percentile(raw, 50);
   log(`raw JetStream publish ack (${raw.length} sequential): p50 ${round3(rawP50)} ms, p99 ${round3(percentile(raw, 99))} ms`);
@@ -451,6 +467,25 @@ async function main(run: BenchRun): Promise<number> {
   const p50At50 = at50 === undefined ? NaN : percentile(at50.latencies, 50);
   const p99At50 = at50 === undefined ? NaN : percentile(at50.latencies, 99);
   const ratio = p50At50 / rawP50;
+
+  const floor = (
+    await measureProtocolFloor({
+      serverUrl: server.url,
+      nc,
+      hosts: hostLayout(50).length,
+      warmup: WARMUP_NEEDS,
+      needs: NEEDS,
+      ratePerS: RATE_PER_S,
+      maxUnclaimed: MAX_UNAWARDED,
+      sizes: { need: payloadBytes, award: awardFactBytes(writer, 50) },
+    })
+  ).sort((a, b) => a - b);
+  const floorP50 = percentile(floor, 50);
+  log(
+    `protocol floor at 50 peers (${hostLayout(50).length} hosts; bare nats.js: the same delivery, call for bids and claim create, ` +
+      `no casemesh code): p50 ${round3(floorP50)} ms (${round3(floorP50 / rawP50)}x the raw ack), p90 ${round3(percentile(floor, 90))} ms, ` +
+      `p99 ${round3(percentile(floor, 99))} ms over ${floor.length} needs; the mesh's p50 at 50 peers is ${round3(p50At50 / floorP50)}x the floor`,
+  );
 
   if (!(ratio <= TARGET_RATIO)) log(`WARNING: p50 at 50 peers is ${round3(ratio)}x the raw ack p50; the target is at most ${TARGET_RATIO}x`);
   if (!(p99At50 < TARGET_P99_MS)) log(`WARNING: p99 at 50 peers is ${round3(p99At50)} ms; the target is under ${TARGET_P99_MS} ms`);
