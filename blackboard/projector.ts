@@ -12,6 +12,7 @@ import type {
 } from "./projection-state.ts";
 import type { BatchOp, ProjectionStore } from "./projection-store.ts";
 import { EXPECT_CASE_SEQ_HEADER, parseFactSubject } from "./subjects.ts";
+import { parseJsonStrict } from "../core/json.ts";
 
 /** One message from the facts stream, as the applier hands it over. */
 export interface LogMessage {
@@ -82,7 +83,7 @@ async function checkMessage(msg: LogMessage): Promise<{ fact: Fact } | { deadLet
   });
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(msg.data));
+    value = parseJsonStrict(msg.data);
   } catch (err) {
     return dead("not_json", `payload is not UTF-8 JSON: ${String(err)}`, [], "unknown");
   }

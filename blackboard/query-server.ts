@@ -2,14 +2,13 @@ import type { Msg, NatsConnection, Subscription } from "nats";
 import type { z } from "zod";
 import type { Logger } from "pino";
 import { BadRequestError, NotFoundError, asCasemeshError } from "../core/errors.ts";
+import { decodeJson } from "../core/json.ts";
 import type { Applier } from "./applier.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { normalizeAddress } from "./projection-keys.ts";
 import type { ProjectionStore } from "./projection-store.ts";
 import { BROADCAST_OPS, QUERY_OPS, type QueryOp, type QueryResult } from "./query-protocol.ts";
 import { QUERY_QUEUE_GROUP, querySubject } from "./subjects.ts";
-
-const UTF8 = new TextDecoder();
 
 /** A result already encoded as JSON (stored facts are sent as stored). */
 class EncodedResult {
@@ -39,20 +38,11 @@ export class QueryServer {
     this.#handlers = {
       "case.get": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
-        const found = await this.store.caseWithFactsJson(r.caseId, r.afterSeq);
-        if (found === undefined) throw new NotFoundError(`no case ${r.caseId}`);
-        return new EncodedResult(
-          `{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],"appliedSeq":${this.applier.lastSeq}}`,
-        );
+        return this.#caseJson(r.caseId, r.afterSeq, false);
       },
       "case.context": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
-        const found = await this.store.caseWithFactsJson(r.caseId);
-        if (found === undefined) throw new NotFoundError(`no case ${r.caseId}`);
-        const customer = found.state.customerId === null ? undefined : await this.store.customer(found.state.customerId);
-        return new EncodedResult(
-          `{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],"customer":${JSON.stringify(customer ?? null)},"appliedSeq":${this.applier.lastSeq}}`,
-        );
+        return this.#caseJson(r.caseId, 0, true);
       },
       "case.brief": async (r) => {
         await this.applier.waitFor(r.minSeq, r.waitMs);
@@ -117,6 +107,18 @@ export class QueryServer {
     };
   }
 
+  /**
+   * A case and its facts (after `afterSeq`) as JSON, the stored facts sent as
+   * stored; with `withCustomer`, the customer's memory too (null without one).
+   */
+  async #caseJson(caseId: string, afterSeq: number, withCustomer: boolean): Promise<EncodedResult> {
+    const found = await this.store.caseWithFactsJson(caseId, afterSeq);
+    if (found === undefined) throw new NotFoundError(`no case ${caseId}`);
+    const customerId = found.state.customerId;
+    const customer = withCustomer ? `"customer":${JSON.stringify((customerId === null ? undefined : await this.store.customer(customerId)) ?? null)},` : "";
+    return new EncodedResult(`{"case":${JSON.stringify(found.state)},"facts":[${found.facts.join(",")}],${customer}"appliedSeq":${this.applier.lastSeq}}`);
+  }
+
   start(): void {
     for (const op of Object.keys(QUERY_OPS) as QueryOp[]) {
       const sub = this.nc.subscribe(querySubject(op), BROADCAST_OPS.has(op) ? {} : { queue: QUERY_QUEUE_GROUP });
@@ -136,12 +138,8 @@ export class QueryServer {
     let reply: string;
     let outcome = "ok";
     try {
-      let body: unknown;
-      try {
-        body = msg.data.length === 0 ? {} : JSON.parse(UTF8.decode(msg.data));
-      } catch {
-        throw new BadRequestError(`${op}: request is not JSON`);
-      }
+      const body = msg.data.length === 0 ? {} : decodeJson(msg.data);
+      if (body === undefined) throw new BadRequestError(`${op}: request is not JSON`);
       const parsed = QUERY_OPS[op].request.safeParse(body);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

@@ -2,6 +2,13 @@
 
 /** One decoder for every call: making a TextDecoder costs more than most of the JSON it decodes. */
 const UTF8 = new TextDecoder();
+/** The same, refusing bytes that are not UTF-8 instead of replacing them. */
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Decodes bytes as JSON; throws, naming the problem, when they are not UTF-8 or not JSON. */
+export function parseJsonStrict(data: Uint8Array): unknown {
+  return JSON.parse(STRICT_UTF8.decode(data));
+}
 
 /** Decodes bytes as JSON; undefined when they are not JSON. */
 export function decodeJson(data: Uint8Array): unknown {

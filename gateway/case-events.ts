@@ -2,6 +2,7 @@ import type { JsMsg, NatsConnection } from "nats";
 import { EXPECT_CASE_SEQ_HEADER, FACTS_STREAM, inspectFact, type BlackboardClient, type Channel, type Fact } from "../blackboard/index.ts";
 import type { CaseEvent } from "./generated/casemesh/v1/CaseEvent.ts";
 import { protoChannel } from "./requests.ts";
+import { parseJsonStrict } from "../core/json.ts";
 
 /**
  * A case's customer-facing events, read straight from the fact log with an
@@ -93,7 +94,7 @@ export function watchCase(options: WatchOptions): Promise<void> {
 async function projectedFact(m: JsMsg, blackboard: BlackboardClient): Promise<Fact | undefined> {
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(m.data));
+    value = parseJsonStrict(m.data);
   } catch {
     return undefined;
   }

@@ -356,19 +356,16 @@ export class NeedAuction {
         await this.#pause();
       }
       if (this.#stop.aborted) throw new Error("stopping");
-      const settled = this.#settled;
+      // The worker's word for the final state, else the claim's.
+      const told = this.#settled?.state;
       this.#settled = undefined;
-      if (settled?.state !== undefined) {
-        this.#ctx.metrics.handoffs.inc({ from_capability: this.#need.source.capability, to_capability: this.#need.data.capability, outcome: settled.state });
+      const latest = told === undefined ? await this.#ctx.claims.read(this.needId) : undefined;
+      const outcome = told ?? (latest?.record.state === "done" || latest?.record.state === "failed" ? latest.record.state : undefined);
+      if (outcome !== undefined) {
+        this.#ctx.metrics.handoffs.inc({ from_capability: this.#need.source.capability, to_capability: this.#need.data.capability, outcome });
         return true;
       }
-      const latest = await this.#ctx.claims.read(this.needId);
       if (latest === undefined) return false;
-      if (latest.record.state === "done" || latest.record.state === "failed") {
-        const outcome = latest.record.state;
-        this.#ctx.metrics.handoffs.inc({ from_capability: this.#need.source.capability, to_capability: latest.record.capability, outcome });
-        return true;
-      }
       if (latest.record.state === "released" || leaseExpired(latest, this.#ctx.clock.now())) return false;
       if (latest.record.holder !== claim.record.holder) return false;
     }

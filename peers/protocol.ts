@@ -92,15 +92,14 @@ export const AwardReply = z.strictObject({ accepted: z.boolean(), reason: z.stri
 export type AwardReply = z.infer<typeof AwardReply>;
 
 /**
- * A worker's notice that it settled a need. `state` and `revision` say that its
- * own compare-and-set wrote that final state to the claim: `done` and `failed`
- * are final (nobody awards a settled need again), so the auctioneer may
- * acknowledge the need without reading the claim. A notice without them only
+ * A worker's notice that it settled a need. `state` says that its own
+ * compare-and-set wrote that final state to the claim: `done` and `failed` are
+ * final (nobody awards a settled need again), so the auctioneer may
+ * acknowledge the need without reading the claim. A notice without it only
  * wakes the auctioneer, which then reads the claim.
  */
 export const Settled = z.strictObject({
   needId: WorkId,
   state: z.enum(["done", "failed"]).optional(),
-  revision: z.number().int().positive().optional(),
 });
 export type Settled = z.infer<typeof Settled>;

@@ -170,7 +170,7 @@ export class PeerWorker {
         const revision = await this.#ctx.claims.write({ ...current.record, state: settle }, current.revision);
         if (revision === undefined) log.warn("claim changed before it could be settled; a re-award will find the facts already written");
         // The outcome goes with the notice only when this write committed it.
-        const notice: Settled = revision === undefined ? { needId: award.needId } : { needId: award.needId, state: settle, revision };
+        const notice: Settled = revision === undefined ? { needId: award.needId } : { needId: award.needId, state: settle };
         if (award.auctioneer === this.#ctx.hostId) this.#ctx.local.settled(notice);
         else this.#ctx.nc.publish(settledSubject(award.auctioneer), JSON.stringify(notice));
       })
