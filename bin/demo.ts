@@ -2,9 +2,13 @@
  * `npm run demo`: the omnichannel journey, driven through the gateway's gRPC
  * API as channel back ends would drive it.
  *
- *  1. Ada writes in chat: "I was charged twice for my October bill". The mesh
- *     identifies her from her chat id, loads her account, credits the
- *     duplicate charge and replies; a follow-up is set for 24 hours later.
+ *  1. Ada writes in chat: "I was charged twice for my October bill". Her chat
+ *     id is a contact registered on her account, which makes it a claim on
+ *     the account, not proof: the mesh sends a one-time code to the e-mail
+ *     address registered on the account. The demo takes that e-mail from the
+ *     e-mail Outbox as an e-mail sender would, and Ada types the code in
+ *     chat. Verified, the mesh loads her account, credits the duplicate
+ *     charge and replies; a follow-up is set for 24 hours later.
  *  2. The mesh clock moves to the next day; Ada calls from her phone. The call
  *     lands on the same case and she hears the credit was applied, without
  *     identifying again.
@@ -50,6 +54,8 @@ const FOLLOWUP_AFTER_MS = 5 * HOUR_MS;
 /** How long one step of the journey may take before the demo gives up. */
 const STEP_TIMEOUT_MS = 60_000;
 const POLL_MS = 150;
+/** The one-time code in the e-mail the identity peer sends. */
+const CODE = /verification code is (\d{4,10})\b/;
 const PRIVATE_MESH_START_TIMEOUT_MS = 120_000;
 
 /** A failure to explain to the person running the demo; `exitCode` 2 is configuration. */
@@ -69,6 +75,8 @@ export interface DemoResult {
   channels: string[];
   handoffs: number;
   reasks: number;
+  /** How the mesh verified Ada: `otp`, the one-time code. */
+  verified_by: string | null;
   credit_applied: boolean;
   followup_fired: boolean;
 }
@@ -105,7 +113,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     }
     const result = await journey(mesh);
     out(JSON.stringify(result));
-    return result.credit_applied && result.followup_fired && result.reasks === 0 ? 0 : 1;
+    return result.credit_applied && result.followup_fired && result.reasks === 0 && result.verified_by === "otp" ? 0 : 1;
   } catch (err) {
     process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
     return err instanceof DemoError ? err.exitCode : 1;
@@ -125,16 +133,34 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
   const nc = await connectNats({ servers: mesh.nats, name: "demo" });
   const runId = Date.now().toString(36);
   try {
-    await refuseRerun(client, creds.chat);
+    await refuseRerun(client, creds.chat, creds.operator);
 
     out();
     out(`1. chat, ${ADA.chat}: "${FIRST_MESSAGE}"`);
     const chat = await call(client, "Send", { channel: "CHAT", address: ADA.chat, text: FIRST_MESSAGE, client_message_id: `demo-${runId}-1` }, creds.chat);
     const caseId = chat.case_id;
-    let timeline = await until(client, caseId, creds.chat, "the chat reply", (t) => replyAfter(t, Number(chat.seq), "CHAT"));
-    out(`   reply (chat): ${replyAfter(timeline, Number(chat.seq), "CHAT")}`);
+    const codes = client.Outbox({ channel: "EMAIL", after_seq: chat.seq }, auth(creds.email));
+    const codeMails = collect<OutboundReply__Output>(codes);
+    let timeline: Timeline__Output;
+    let code: string;
+    try {
+      timeline = await until(client, caseId, creds.operator, "the chat reply", (t) => replyAfter(t, Number(chat.seq), "CHAT"));
+      out(`   reply (chat): ${replyAfter(timeline, Number(chat.seq), "CHAT")}`);
+      const mail = await waitFor("the one-time code e-mail in the Outbox", () => codeMails.items.find((e) => e.case_id === caseId && CODE.test(e.text)));
+      code = CODE.exec(mail.text)?.[1] ?? "";
+      out(`   e-mail to ${mail.addresses.join(", ")} (the address registered on the account): ${mail.text}`);
+      await call(client, "ConfirmDelivery", { case_id: caseId, fact_id: mail.fact_id, channel: "EMAIL", address: mail.addresses[0] ?? "" }, creds.email);
+    } finally {
+      codes.cancel();
+      await codeMails.ended;
+    }
+    out(`   chat, ${ADA.chat}: "${code}" (the log keeps it as dots)`);
+    const answer = await call(client, "Send", { channel: "CHAT", address: ADA.chat, text: code, client_message_id: `demo-${runId}-1b` }, creds.chat);
+    if (answer.case_id !== caseId) throw new DemoError(`the code landed on case ${answer.case_id}, not on ${caseId}`);
+    timeline = await until(client, caseId, creds.operator, "the reply after the code", (t) => replyAfter(t, Number(answer.seq), "CHAT"));
+    out(`   reply (chat): ${replyAfter(timeline, Number(answer.seq), "CHAT")}`);
     if (!timeline.facts.some((f) => f.kind === "credit.applied")) {
-      const told = timeline.facts.find((f) => f.kind === "reply.drafted" && Number(f.seq) > Number(chat.seq));
+      const told = timeline.facts.find((f) => f.kind === "reply.drafted" && Number(f.seq) > Number(answer.seq));
       throw new DemoError(`no credit was applied on case ${caseId}; the mesh replied: ${told?.data_json ?? "nothing"}`);
     }
 
@@ -144,7 +170,7 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
     out(`   voice, ${ADA.phone}: "${CALL_MESSAGE}"`);
     const voice = await call(client, "Send", { channel: "VOICE", address: ADA.phone, text: CALL_MESSAGE, client_message_id: `demo-${runId}-2` }, creds.voice);
     if (voice.case_id !== caseId) throw new DemoError(`the call landed on case ${voice.case_id}, not on the chat's case ${caseId}: the customer would repeat their story`);
-    timeline = await until(client, caseId, creds.chat, "the voice reply", (t) => replyAfter(t, Number(voice.seq), "VOICE"));
+    timeline = await until(client, caseId, creds.operator, "the voice reply", (t) => replyAfter(t, Number(voice.seq), "VOICE"));
     out(`   reply (voice): ${replyAfter(timeline, Number(voice.seq), "VOICE")}`);
 
     out();
@@ -163,7 +189,7 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
       await emails.ended;
     }
 
-    timeline = await call(client, "GetTimeline", { case_id: caseId }, creds.chat);
+    timeline = await call(client, "GetTimeline", { case_id: caseId }, creds.operator);
     printTimeline(timeline);
     const fired = timeline.facts.filter((f) => f.kind === "timer.fired").length;
     if (fired > 1) throw new DemoError(`the follow-up fired ${fired} times`);
@@ -172,6 +198,7 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
       channels: channelsUsed(timeline),
       handoffs: timeline.handoffs.length,
       reasks: await reasks(mesh),
+      verified_by: verifiedBy(timeline),
       credit_applied: timeline.facts.filter((f) => f.kind === "credit.applied").length === 1,
       followup_fired: fired === 1 && timeline.facts.some((f) => f.kind === "reply.delivered" && f.channel === "EMAIL"),
     };
@@ -182,7 +209,7 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
 }
 
 /** The demo credits Ada's duplicate charge; on a mesh where an earlier run did, it says so instead of showing a journey that cannot happen. */
-async function refuseRerun(client: ChannelServiceClient, credential: string): Promise<void> {
+async function refuseRerun(client: ChannelServiceClient, credential: string, operator: string): Promise<void> {
   const session = client.Session(auth(credential));
   const opened = await new Promise<string>((resolve, reject) => {
     session.on("data", (e: { opened?: { case_id: string } }) => {
@@ -194,7 +221,7 @@ async function refuseRerun(client: ChannelServiceClient, credential: string): Pr
   session.on("error", () => undefined);
   session.cancel();
   if (opened === "") return;
-  const timeline = await call(client, "GetTimeline", { case_id: opened }, credential);
+  const timeline = await call(client, "GetTimeline", { case_id: opened }, operator);
   if (timeline.facts.some((f) => f.kind === "credit.applied")) {
     throw new DemoError(
       `this mesh already ran the journey: Ada's case ${opened} holds the credit, and a charge is credited once. ` +
@@ -211,6 +238,14 @@ function replyAfter(timeline: Timeline__Output, seq: number, channel: string): s
   return typeof data.text === "string" ? data.text : "";
 }
 
+/** The method of the case's identity.verified, if it holds one. */
+function verifiedBy(timeline: Timeline__Output): string | null {
+  const fact = timeline.facts.find((f) => f.kind === "identity.verified");
+  if (fact === undefined) return null;
+  const data = JSON.parse(fact.data_json) as { method?: unknown };
+  return typeof data.method === "string" ? data.method : null;
+}
+
 /** Channels the conversation used (customer messages and replies), in order of first use. */
 function channelsUsed(timeline: Timeline__Output): string[] {
   const used: string[] = [];
@@ -222,7 +257,7 @@ function channelsUsed(timeline: Timeline__Output): string[] {
   return used;
 }
 
-/** Polls the timeline until `ready` gives a value. */
+/** Polls the full timeline (`credential` is the operator's) until `ready` gives a value. */
 async function until<T>(client: ChannelServiceClient, caseId: string, credential: string, what: string, ready: (t: Timeline__Output) => T | undefined): Promise<Timeline__Output> {
   let latest: Timeline__Output | undefined;
   await waitFor(what, async () => {
@@ -298,8 +333,13 @@ function printTimeline(t: Timeline__Output): void {
   out();
 }
 
-/** The channel credentials from the development credentials file `npm start` made. */
-async function devCredentials(mesh: RunningMesh): Promise<{ chat: string; voice: string; email: string }> {
+/**
+ * The channel credentials from the development credentials file `npm start`
+ * made, and its operator credential: the timeline the demo prints, with every
+ * handoff, its bids and the internal facts, is the operator's view (a channel
+ * credential reads only its customer's view of a case).
+ */
+async function devCredentials(mesh: RunningMesh): Promise<{ chat: string; voice: string; email: string; operator: string }> {
   if (mesh.credentialsFile === null) {
     throw new DemoError("the running mesh uses credentials its operator gave, not development ones; run npm run demo -- --private", 2);
   }
@@ -314,7 +354,9 @@ async function devCredentials(mesh: RunningMesh): Promise<{ chat: string; voice:
     if (found === undefined) throw new DemoError(`${mesh.credentialsFile} has no ${channel} credential`, 2);
     return found.credential;
   };
-  return { chat: forChannel("chat"), voice: forChannel("voice"), email: forChannel("email") };
+  const operator = file.credentials.find((c) => c.operator)?.credential;
+  if (operator === undefined) throw new DemoError(`${mesh.credentialsFile} has no operator credential (dev-operator); restart npm start, which adds it`, 2);
+  return { chat: forChannel("chat"), voice: forChannel("voice"), email: forChannel("email"), operator };
 }
 
 /** True when a gRPC channel to `address` becomes ready within 3 s. */

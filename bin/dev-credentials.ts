@@ -20,10 +20,14 @@ export const DEV_CREDENTIAL_HASHES_FILE = "dev-credentials.hashes.json";
 /** Owner read and write only: the file holds secrets. */
 const SECRET_FILE_MODE = 0o600;
 
-/** What the development credentials grant: one per channel, and one agent desk. */
+/**
+ * What the development credentials grant: one per channel, one agent desk,
+ * and one for operator use (reads any case in full, as `npm run demo` does).
+ */
 const DEV_GRANTS: readonly { id: string; grants: readonly string[] }[] = [
   ...Channel.options.map((channel) => ({ id: `dev-${channel}`, grants: [channel] })),
   { id: "dev-desk", grants: ["desk"] },
+  { id: "dev-operator", grants: ["operator"] },
 ];
 
 /** One development credential: the secret a client sends, and what it may do. */
@@ -32,6 +36,8 @@ export const DevCredential = z.object({
   credential: z.string().min(1).max(MAX_CREDENTIAL_CHARS),
   channels: z.array(Channel),
   desk: z.boolean(),
+  /** Absent in files made before operator credentials existed. */
+  operator: z.boolean().default(false),
 });
 export type DevCredential = z.infer<typeof DevCredential>;
 
@@ -77,7 +83,14 @@ export async function ensureDevCredentials(dataDir: string): Promise<DevCredenti
       // Another start made the file first: use its credentials.
       if (!created) content = (await readIfExists(file)) ?? content;
     }
-    const { credentials } = parseCredentialsFile(file, content);
+    let { credentials } = parseCredentialsFile(file, content);
+    const missing = DEV_GRANTS.filter((g) => !credentials.some((c) => c.id === g.id));
+    if (missing.length > 0) {
+      // A file made before a grant existed (dev-operator): add it, keeping every secret already given out.
+      await replace(file, credentialsFileContent([...credentials, ...missing.map(makeCredential)]));
+      credentials = parseCredentialsFile(file, (await readIfExists(file)) ?? "").credentials;
+      created = true;
+    }
     await chmod(file, SECRET_FILE_MODE);
     const entries = credentials.map((c) => hashEntry(file, c));
     const temporary = `${hashesFile}.${randomBytes(6).toString("hex")}.tmp`;
@@ -91,12 +104,24 @@ export async function ensureDevCredentials(dataDir: string): Promise<DevCredenti
 }
 
 function makeCredentialsFile(): string {
-  const credentials = DEV_GRANTS.map(({ id, grants }): DevCredential => {
-    const { credential, entry } = newCredential(id, grants);
-    return { id, credential, channels: entry.channels, desk: entry.desk };
-  });
+  return credentialsFileContent(DEV_GRANTS.map(makeCredential));
+}
+
+function makeCredential({ id, grants }: { id: string; grants: readonly string[] }): DevCredential {
+  const { credential, entry } = newCredential(id, grants);
+  return { id, credential, channels: entry.channels, desk: entry.desk, operator: entry.operator };
+}
+
+function credentialsFileContent(credentials: DevCredential[]): string {
   const content: DevCredentialsFile = { note: NOTE, credentials };
   return `${JSON.stringify(content, null, 2)}\n`;
+}
+
+/** Replaces `file` (mode 0600) through a temporary file and a rename, so a reader never sees half of it. */
+async function replace(file: string, content: string): Promise<void> {
+  const temporary = `${file}.${randomBytes(6).toString("hex")}.tmp`;
+  await writeFile(temporary, content, { mode: SECRET_FILE_MODE, flag: "wx" });
+  await rename(temporary, file);
 }
 
 /** Creates `file` with mode 0600; false when it exists already. */
@@ -138,8 +163,8 @@ function parseCredentialsFile(file: string, text: string): DevCredentialsFile {
 
 /** The gateway's entry for a development credential: its hash, never the secret. */
 function hashEntry(file: string, credential: DevCredential): CredentialEntry {
-  const { id, channels, desk } = credential;
-  const parsed = CredentialEntry.safeParse({ id, sha256: hashCredential(credential.credential), channels, desk });
+  const { id, channels, desk, operator } = credential;
+  const parsed = CredentialEntry.safeParse({ id, sha256: hashCredential(credential.credential), channels, desk, operator });
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new ConfigError(`invalid configuration: ${file}, credential ${JSON.stringify(id)}, ${first?.path.join(".") || "entry"}: ${first?.message ?? "invalid"}`);

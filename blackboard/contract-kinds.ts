@@ -181,6 +181,55 @@ export const FACT_KINDS = {
       accountId: z.string().min(1).max(64).nullable(),
     }),
   }),
+  "identity.challenged": kind({
+    v: 1,
+    description:
+      "A claim on an account is being checked with a second factor: a one-time code was sent to a registered contact of the account (the code itself is never in the log).",
+    data: z.strictObject({
+      challengeId: WorkId,
+      /** The account the customer claims. */
+      accountId: z.string().min(1).max(64),
+      /** The customer record the account owns, which a verified claimant joins. */
+      customerId: CustomerId,
+      method: z.literal("otp"),
+      /** The channel the code went out on (to the account's registered contact there, never to the claimant's address). */
+      channel: Channel,
+      /** How many digits the code has: the gateway seals a reply of this shape before it reaches the log. */
+      digits: z.number().int().min(4).max(10),
+      maxTries: z.number().int().min(1).max(20),
+      expiresAt: Instant,
+    }),
+  }),
+  "identity.attempted": kind({
+    v: 1,
+    description: "One verification attempt on a case and what came of it: who (the address it came from) and why (the outcome and its reason).",
+    data: z.strictObject({
+      /** The account claimed; null when the customer named no account the system holds. */
+      accountId: z.string().min(1).max(64).nullable(),
+      challengeId: WorkId.nullable(),
+      method: z.enum(["otp", "account_number", "channel_address"]),
+      outcome: z.enum(["verified", "wrong_code", "expired", "unknown_account", "locked"]),
+      /** The customer message that made the attempt, if one did. */
+      messageFactId: FactId.nullable(),
+      /** Where the attempt came from. */
+      channel: Channel,
+      address: Address,
+      /** Wrong codes on this challenge so far, this one included. */
+      tries: z.number().int().min(0),
+      reason: Reason,
+    }),
+  }),
+  "identity.locked": kind({
+    v: 1,
+    description: "Self-service verification of an account is locked until a time, after too many failed attempts; a person can still verify the customer.",
+    data: z.strictObject({
+      accountId: z.string().min(1).max(64),
+      until: Instant,
+      /** Failed attempts on the account inside the window, across cases. */
+      failures: z.number().int().min(1),
+      reason: Reason,
+    }),
+  }),
   "account.loaded": kind({
     v: 1,
     description: "The account history and knowledge articles relevant to the case.",
@@ -266,6 +315,14 @@ export const FACT_KINDS = {
     }),
   }),
 } as const;
+
+/**
+ * Kinds that carry an account's data or record a change to an account. The
+ * log takes one only on a case whose `identity.verified` names the account in
+ * its `data.accountId`: the writer refuses it before publishing and the
+ * blackboard dead-letters it (`unverified_account`), whichever peer wrote it.
+ */
+export const ACCOUNT_SCOPED_KINDS: ReadonlySet<string> = new Set(["account.loaded", "credit.applied"]);
 
 /** The name of a known fact kind. */
 export type FactKind = keyof typeof FACT_KINDS;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ContractViolationError, type ContractIssue } from "../core/errors.ts";
 import { FactEnvelope, envelopeShape } from "./contract-envelope.ts";
-import { FACT_KINDS, FACT_KIND_NAMES, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
+import { ACCOUNT_SCOPED_KINDS, FACT_KINDS, FACT_KIND_NAMES, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
 
 /**
  * The one registry of fact contracts: the envelope plus each kind's data, by
@@ -70,6 +70,19 @@ export function checkFact(value: unknown): Fact {
   const result = inspectFact(value);
   if (!result.ok) throw new ContractViolationError(result.contract, result.issues);
   return result.fact;
+}
+
+/**
+ * Why an account-scoped fact (see {@link ACCOUNT_SCOPED_KINDS}) may not go on
+ * a case whose verified account is `verifiedAccountId` (null: none), or
+ * undefined when it may. Every other kind may.
+ */
+export function accountScopeViolation(fact: Pick<Fact, "kind" | "data">, verifiedAccountId: string | null): string | undefined {
+  if (!ACCOUNT_SCOPED_KINDS.has(fact.kind)) return undefined;
+  const accountId = (fact.data as { accountId?: unknown }).accountId;
+  if (verifiedAccountId === null) return `${fact.kind} for account ${String(accountId)} on a case without a verified identity`;
+  if (accountId !== verifiedAccountId) return `${fact.kind} for account ${String(accountId)} on a case verified for another account`;
+  return undefined;
 }
 
 /** `fact credit.applied v1` */

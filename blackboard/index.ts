@@ -13,9 +13,9 @@ export {
   Instant,
   Traceparent,
 } from "./contract-envelope.ts";
-export { FACT_KINDS, FACT_KIND_NAMES, isFactKind, Channel, Money, Bid, MAX_TEXT_CHARS } from "./contract-kinds.ts";
+export { FACT_KINDS, FACT_KIND_NAMES, ACCOUNT_SCOPED_KINDS, isFactKind, Channel, Money, Bid, MAX_TEXT_CHARS } from "./contract-kinds.ts";
 export type { FactKind, FactData } from "./contract-kinds.ts";
-export { checkFact, inspectFact, factSchema, factJsonSchema, contractName, MAX_FACT_BYTES } from "./contracts.ts";
+export { checkFact, inspectFact, accountScopeViolation, factSchema, factJsonSchema, contractName, MAX_FACT_BYTES } from "./contracts.ts";
 export type { Fact, FactOf, FactCheck } from "./contracts.ts";
 export {
   FactWriter,
@@ -43,3 +43,5 @@ export { normalizeAddress } from "./projection-keys.ts";
 export { QUERY_OPS, DEFAULT_MIN_SEQ_WAIT_MS, MAX_MIN_SEQ_WAIT_MS } from "./query-protocol.ts";
 export type { QueryOp, QueryRequest, QueryResult } from "./query-protocol.ts";
 export { CaseStatus, CaseState, ClientMessageEntry, CustomerMemory, OpenNeed, PendingTimer, DeadLetter, StoredFact } from "./projection-state.ts";
+export { SealedStore, SealedOutbound, SealedAnswer, SEALED_BUCKET, SEALED_RETENTION_MS, hashAnswer, answerMatches, sealedReplyText, sealedRefOf, sealDigits } from "./sealed-store.ts";
+export { ContactDirectory, RegisteredContact, CONTACTS_BUCKET, contactKey } from "./contact-directory.ts";

@@ -28,6 +28,8 @@ export const CaseState = z.strictObject({
   factCount: z.number().int().min(0),
   intent: z.string().nullable(),
   identityVerified: z.boolean(),
+  /** The account `identity.verified` named on this case: the only account whose data the case may hold. */
+  verifiedAccountId: z.string().nullable().default(null),
   openNeeds: z.array(WorkId),
   /** The fact kinds the case holds, sorted: what a need's `requires` is checked against. */
   kinds: z.array(KindName),
@@ -55,6 +57,13 @@ export const CustomerMemory = z.strictObject({
     })
     .nullable(),
   addresses: z.array(z.strictObject({ channel: Channel, address: z.string(), verified: z.boolean() })),
+  /**
+   * A case of this customer waits for a secret answer (a one-time code of
+   * `digits` digits): the gateway seals such an answer before the message
+   * reaches the log. Set by `identity.challenged`, cleared by
+   * `identity.verified` on that case (a code typed after a lock is sealed too).
+   */
+  awaitingSecret: z.strictObject({ caseId: CaseId, challengeId: WorkId, digits: z.number().int() }).nullable().default(null),
   /** Who last served this customer, by capability: the continuity part of a bid. */
   handlers: z.record(z.string(), z.string()),
   updatedAt: Instant,
@@ -100,7 +109,7 @@ export const PendingTimer = z.strictObject({
 export type PendingTimer = z.infer<typeof PendingTimer>;
 
 /** Why a log message was dead-lettered. Bounded: it is a metric label. */
-export const DeadLetterReason = z.enum(["not_json", "contract", "subject_mismatch"]);
+export const DeadLetterReason = z.enum(["not_json", "contract", "subject_mismatch", "unverified_account"]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 
 /** A log message that broke its contract; never projected. */

@@ -1,5 +1,5 @@
 import type { MsgHdrs } from "nats";
-import { inspectFact, type Fact } from "./contracts.ts";
+import { accountScopeViolation, inspectFact, type Fact } from "./contracts.ts";
 import type { Channel } from "./contract-kinds.ts";
 import { keys, normalizeAddress } from "./projection-keys.ts";
 import type {
@@ -47,6 +47,20 @@ export async function project(store: ProjectionStore, msg: LogMessage): Promise<
   }
   const fact = rejected.fact;
   const before = await store.caseState(fact.caseId);
+  const unverified = accountScopeViolation(fact, before?.verifiedAccountId ?? null);
+  if (unverified !== undefined) {
+    const deadLetter: DeadLetter = {
+      seq: msg.seq,
+      subject: msg.subject,
+      reason: "unverified_account",
+      detail: unverified,
+      issues: [{ path: "data.accountId", message: "must be the account identity.verified named on the case" }],
+      storedAt: msg.storedAt,
+      payloadPreview: Buffer.from(msg.data.subarray(0, PREVIEW_BYTES)).toString("utf8"),
+      payloadBytes: msg.data.byteLength,
+    };
+    return { ops: [{ type: "put", key: keys.deadLetter(msg.seq), value: deadLetter }], outcome: { type: "dead_letter", deadLetter, kind: fact.kind } };
+  }
 
   const expected = msg.headers?.get(EXPECT_CASE_SEQ_HEADER);
   if (expected !== undefined && expected !== "") {
@@ -197,12 +211,32 @@ async function applyFact(store: ProjectionStore, before: CaseState | undefined, 
       state.intent = fact.data.intent;
       break;
     case "identity.verified": {
+      // Verification says whose case this is: a claimant who proved an
+      // account joins the account's customer, and the case moves with them.
+      const previous = state.customerId;
       state.identityVerified = true;
-      state.customerId ??= fact.data.customerId;
+      state.verifiedAccountId = fact.data.accountId;
+      state.customerId = fact.data.customerId;
+      if (previous !== null && previous !== fact.data.customerId) {
+        const old = await store.customer(previous);
+        if (old !== undefined) {
+          const awaiting = old.awaitingSecret?.caseId === fact.caseId ? null : old.awaitingSecret;
+          ops.push({ type: "put", key: keys.customer(previous), value: { ...old, cases: old.cases.filter((x) => x.caseId !== fact.caseId), awaitingSecret: awaiting, updatedAt: fact.at } });
+        }
+      }
       const c = await loadCustomer(fact.data.customerId);
       c.verified = { method: fact.data.method, accountId: fact.data.accountId, at: fact.at, caseId: fact.caseId };
+      if (c.awaitingSecret?.caseId === fact.caseId) c.awaitingSecret = null;
       break;
     }
+    case "identity.challenged":
+      if (state.customerId !== null) {
+        (await loadCustomer(state.customerId)).awaitingSecret = { caseId: fact.caseId, challengeId: fact.data.challengeId, digits: fact.data.digits };
+      }
+      break;
+    case "identity.locked":
+      // Codes typed after a lock are still sealed: awaitingSecret stays until a verification.
+      break;
     case "escalation.requested":
       if (state.status !== "resolved") state.status = "escalated";
       break;
@@ -234,6 +268,7 @@ async function applyFact(store: ProjectionStore, before: CaseState | undefined, 
       if (previous !== undefined) ops.push({ type: "del", key: previous }, { type: "del", key: keys.timerById(fact.data.timerId) });
       break;
     }
+    case "identity.attempted":
     case "account.loaded":
     case "credit.applied":
     case "reply.drafted":
@@ -281,11 +316,12 @@ function emptyCase(fact: Fact): CaseState {
     factCount: 0,
     intent: null,
     identityVerified: false,
+    verifiedAccountId: null,
     openNeeds: [],
     kinds: [],
   };
 }
 
 function emptyCustomer(customerId: string, at: string): CustomerMemory {
-  return { customerId, cases: [], preferences: {}, verified: null, addresses: [], handlers: {}, updatedAt: at };
+  return { customerId, cases: [], preferences: {}, verified: null, addresses: [], awaitingSecret: null, handlers: {}, updatedAt: at };
 }

@@ -1,10 +1,12 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
-import type { BlackboardClient, Channel, FactWriter } from "../blackboard/index.ts";
+import type { BlackboardClient, Channel, FactWriter, SealedStore } from "../blackboard/index.ts";
 import { BadRequestError } from "../core/errors.ts";
 import { childTraceparent } from "../observability/traceparent.ts";
 import { watchCase } from "./case-events.ts";
-import { requireCaseReader, requireChannel } from "./credentials.ts";
+import { readCaseFor, type CaseAccessDeps } from "./case-access.ts";
+import { requireChannel } from "./credentials.ts";
+import type { DeskBoard } from "./desk-board.ts";
 import type { ChannelServiceHandlers } from "./generated/casemesh/v1/ChannelService.ts";
 import type { SendResponse } from "./generated/casemesh/v1/SendResponse.ts";
 import type { SessionEvent } from "./generated/casemesh/v1/SessionEvent.ts";
@@ -22,7 +24,7 @@ import {
 } from "./requests.ts";
 import type { CallScope, RpcGuard } from "./rpc.ts";
 import { streamInbox } from "./stream-io.ts";
-import { readTimeline } from "./timeline.ts";
+import { customerTimeline, readTimeline } from "./timeline.ts";
 
 /** What the channel service works with. */
 export interface ChannelServiceDeps {
@@ -30,12 +32,17 @@ export interface ChannelServiceDeps {
   blackboard: BlackboardClient;
   writer: FactWriter;
   intake: Intake;
+  /** Where sealed replies (one-time codes) are kept until their Outbox delivers them. */
+  sealed: SealedStore;
   guard: RpcGuard;
+  /** The desk board: a desk credential reads the cases its agent has open offers of. */
+  deskBoard: () => Promise<DeskBoard>;
 }
 
 /** The ChannelService handlers: Send, Session, WatchCase, GetTimeline, LinkAddress, Outbox, ConfirmDelivery. */
 export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers {
   const { guard, intake, blackboard, nc, writer } = deps;
+  const access: CaseAccessDeps = { findCustomer: (channel, address) => intake.findCustomer(channel, address), deskBoard: deps.deskBoard };
 
   const accept = async (msg: InboundMessage, scope: CallScope): Promise<SendResponse> => {
     const accepted = await intake.accept(msg, scope.checkDeadline);
@@ -52,9 +59,12 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
 
     GetTimeline: guard.unary("GetTimeline", async (raw, scope) => {
       const req = parseRequest(GetTimelineRequest, raw, "GetTimelineRequest");
-      const { timeline, state } = await readTimeline(blackboard, req.case_id, intake.seenSeq);
-      requireCaseReader(scope.principal, req.case_id, state.channels);
-      return timeline;
+      if (req.channel !== undefined) scope.setChannel(req.channel);
+      const { view, value } = await readCaseFor(scope.principal, req, "GetTimelineRequest", access, {
+        read: () => readTimeline(blackboard, req.case_id, intake.seenSeq),
+        customerOf: (read) => read.state.customerId,
+      });
+      return view === "full" ? value.timeline : customerTimeline(value.timeline);
     }),
 
     LinkAddress: guard.unary("LinkAddress", async (raw, scope) => {
@@ -67,8 +77,13 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
 
     WatchCase: guard.serverStream("WatchCase", async (raw, scope, call) => {
       const req = parseRequest(WatchCaseRequest, raw, "WatchCaseRequest");
-      const brief = await blackboard.getCaseBrief({ caseId: req.case_id, minSeq: intake.seenSeq });
-      requireCaseReader(scope.principal, req.case_id, brief.case.channels);
+      if (req.channel !== undefined) scope.setChannel(req.channel);
+      // Every reader gets the same events: a CaseEvent carries the customer's
+      // conversation only (no source peer, need or bid), see case-events.ts.
+      await readCaseFor(scope.principal, req, "WatchCaseRequest", access, {
+        read: () => blackboard.getCaseBrief({ caseId: req.case_id, minSeq: intake.seenSeq }),
+        customerOf: (brief) => brief.case.customerId,
+      });
       const out = guard.writer("WatchCase", call);
       await watchCase({ nc, blackboard, caseId: req.case_id, afterSeq: req.after_seq, signal: scope.signal, onEvent: (event) => out(event) });
     }),
@@ -80,7 +95,7 @@ export function channelService(deps: ChannelServiceDeps): ChannelServiceHandlers
       scope.setChannel(req.channel);
       requireChannel(scope.principal, req.channel);
       const out = guard.writer("Outbox", call);
-      await watchOutbox({ nc, blackboard, channel: req.channel, afterSeq: req.after_seq, signal: scope.signal, onReply: (reply) => out(reply) });
+      await watchOutbox({ nc, blackboard, sealed: deps.sealed, channel: req.channel, afterSeq: req.after_seq, signal: scope.signal, onReply: (reply) => out(reply) });
     }),
 
     ConfirmDelivery: guard.unary("ConfirmDelivery", async (raw, scope) => {

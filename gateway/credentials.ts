@@ -10,8 +10,9 @@ import { ConfigError, PermissionDeniedError, UnauthenticatedError } from "../cor
  * Who may call the gateway. Each channel client and each agent desk holds a
  * secret credential and sends it as `authorization: Bearer <credential>`.
  * The gateway is configured with the SHA-256 of each credential, never the
- * credential itself, and binds each one to the channels it may speak for
- * (and whether it may act as an agent desk). Credentials never reach logs:
+ * credential itself, and binds each one to the channels it may speak for,
+ * whether it may act as an agent desk, and whether it is configured for
+ * operator use (it reads any case in full). Credentials never reach logs:
  * only the credential's `id` does.
  */
 
@@ -24,8 +25,14 @@ export const CredentialEntry = z
     sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the lower-case hex SHA-256 of the credential"),
     channels: z.array(Channel).max(4).default([]),
     desk: z.boolean().default(false),
+    /**
+     * Configured for operator use: reads any case (GetTimeline, WatchCase)
+     * without naming an address or an agent, and sees the full timeline with
+     * bids, peer ids and internal facts. @default false
+     */
+    operator: z.boolean().default(false),
   })
-  .refine((c) => c.channels.length > 0 || c.desk, "must allow at least one channel, or the desk");
+  .refine((c) => c.channels.length > 0 || c.desk || c.operator, "must allow at least one channel, the desk, or operator use");
 export type CredentialEntry = z.infer<typeof CredentialEntry>;
 
 export const CredentialList = z.array(CredentialEntry).min(1, "must list at least one credential");
@@ -35,6 +42,8 @@ export interface Principal {
   id: string;
   channels: ReadonlySet<Channel>;
   desk: boolean;
+  /** Configured for operator use: reads any case in full. */
+  operator: boolean;
 }
 
 /** The hex SHA-256 of a credential, as the configuration holds it. */
@@ -46,7 +55,7 @@ export function hashCredential(credential: string): string {
 export function loadCredentials(source: GatewayConfig["credentials"]): CredentialEntry[] {
   if (source === undefined) {
     throw new ConfigError(
-      "invalid configuration: the gateway needs CASEMESH_GATEWAY_CREDENTIALS or CASEMESH_GATEWAY_CREDENTIALS_FILE (a JSON list of {id, sha256, channels, desk})",
+      "invalid configuration: the gateway needs CASEMESH_GATEWAY_CREDENTIALS or CASEMESH_GATEWAY_CREDENTIALS_FILE (a JSON list of {id, sha256, channels, desk, operator})",
     );
   }
   const where = "json" in source ? "CASEMESH_GATEWAY_CREDENTIALS" : source.file;
@@ -80,7 +89,7 @@ export class Authenticator {
   readonly #byHash = new Map<string, Principal>();
 
   constructor(entries: readonly CredentialEntry[]) {
-    for (const e of entries) this.#byHash.set(e.sha256, { id: e.id, channels: new Set(e.channels), desk: e.desk });
+    for (const e of entries) this.#byHash.set(e.sha256, { id: e.id, channels: new Set(e.channels), desk: e.desk, operator: e.operator });
   }
 
   /** The caller, or an {@link UnauthenticatedError} saying what to send. */
@@ -107,17 +116,6 @@ export function requireChannel(principal: Principal, channel: Channel): void {
   if (!principal.channels.has(channel)) {
     throw new PermissionDeniedError(`credential ${principal.id} may not act for the ${channel} channel`);
   }
-}
-
-/**
- * Who may read a case (its timeline, its events): an agent desk, or a channel
- * client whose credential speaks for a channel the customer used on this case.
- * A chat backend does not read a case that never touched chat.
- */
-export function requireCaseReader(principal: Principal, caseId: string, caseChannels: readonly Channel[]): void {
-  if (principal.desk) return;
-  if (caseChannels.some((c) => principal.channels.has(c))) return;
-  throw new PermissionDeniedError(`credential ${principal.id} may not read case ${caseId}: the customer has not used its channels on it`);
 }
 
 /** Refuses a caller whose credential is not an agent desk's. */

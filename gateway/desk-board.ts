@@ -314,6 +314,23 @@ export class DeskBoard {
   }
 
   /**
+   * Every offer made to `agentId` as it is now, in key order: the keys under
+   * `<agentId>.>`, filtered by the server. Offers that do not parse are left out.
+   */
+  async listOffers(agentId: string): Promise<DeskOffer[]> {
+    const keys: string[] = [];
+    const iter = await kvRead(() => this.#offers.keys(`${AgentId.parse(agentId)}.>`), "offers");
+    for await (const key of iter) keys.push(key);
+    keys.sort();
+    const entries = await Promise.all(keys.map((k) => kvRead(() => this.#offers.get(k), "offer")));
+    return entries.flatMap((e) => {
+      if (e === null || e.operation !== "PUT") return [];
+      const parsed = DeskOffer.safeParse(decodeJson(e.value));
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /**
    * Moves an offer from one of `from` to `to` with a compare-and-set on its
    * revision, re-reading when another writer got in between. Throws an
    * {@link OfferStateError} when the offer is in another state, so of two
@@ -376,6 +393,23 @@ export class DeskBoard {
   #now(): string {
     return new Date(this.#clock.now()).toISOString();
   }
+}
+
+/**
+ * Opens the desk board on the first call and shares it with every later one;
+ * a failed open is tried again on the next call. One per gateway, so its
+ * services open the buckets once, and a gateway that serves no desk never
+ * creates them.
+ */
+export function deskBoardOpener(nc: NatsConnection, options: DeskBoardOptions = {}): () => Promise<DeskBoard> {
+  let opening: Promise<DeskBoard> | undefined;
+  return () => {
+    opening ??= DeskBoard.open(nc, options).catch((err: unknown) => {
+      opening = undefined;
+      throw new UnavailableError(`the desk board cannot be opened: ${String(err)}`, { cause: err });
+    });
+    return opening;
+  };
 }
 
 function offerChange(entry: KvEntry): OfferChange {

@@ -3,9 +3,9 @@ import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { Channel, type BlackboardClient, type FactSource, type FactWriter } from "../blackboard/index.ts";
 import { systemClock, type Clock } from "../core/clock.ts";
-import { ConflictError, NotFoundError, PermissionDeniedError, UnavailableError } from "../core/errors.ts";
+import { ConflictError, NotFoundError, PermissionDeniedError } from "../core/errors.ts";
 import { requireDesk } from "./credentials.ts";
-import { DEFAULT_DESK_HEARTBEAT_MS, DeskBoard, OfferStateError, type DeskOffer, type OfferState } from "./desk-board.ts";
+import { DEFAULT_DESK_HEARTBEAT_MS, OfferStateError, deskBoardOpener, type DeskBoard, type DeskOffer, type OfferState } from "./desk-board.ts";
 import { DeskReplyRequest, HandBackRequest, OfferDecision, ResolveRequest, SignInRequest } from "./desk-requests.ts";
 import { WITHDRAWN_EXPIRED, runDeskSession } from "./desk-session.ts";
 import type { AgentDeskServiceHandlers } from "./generated/casemesh/v1/AgentDeskService.ts";
@@ -39,6 +39,8 @@ export interface AgentDeskDeps {
   clock?: Clock;
   /** How often a signed-in agent's presence is re-put. @default DEFAULT_DESK_HEARTBEAT_MS */
   heartbeatMs?: number;
+  /** The desk board, shared with the gateway's other services. @default one opened on the first desk call with `heartbeatMs` and `clock` */
+  board?: () => Promise<DeskBoard>;
 }
 
 /** The AgentDeskService handlers: SignIn, Accept, Decline, Reply, Resolve, HandBack. */
@@ -50,14 +52,7 @@ export function agentDeskService(deps: AgentDeskDeps): AgentDeskServiceHandlers 
 
   // The buckets are opened on the first desk call (a gateway that serves no
   // desk never creates them), and again after a failure.
-  let opening: Promise<DeskBoard> | undefined;
-  const board = (): Promise<DeskBoard> => {
-    opening ??= DeskBoard.open(deps.nc, { heartbeatMs, clock }).catch((err: unknown) => {
-      opening = undefined;
-      throw new UnavailableError(`the desk board cannot be opened: ${String(err)}`, { cause: err });
-    });
-    return opening;
-  };
+  const board = deps.board ?? deskBoardOpener(deps.nc, { heartbeatMs, clock });
 
   /** The offer, if it exists and was made to `agentId`. */
   const ownOffer = async (agentId: string, offerId: string): Promise<DeskOffer> => {

@@ -1,4 +1,4 @@
-import type { BlackboardClient, CustomerMemory, FactDraft, FactWriter } from "../blackboard/index.ts";
+import { hashAnswer, normalizeAddress, sealDigits, type BlackboardClient, type ContactDirectory, type CustomerMemory, type FactDraft, type FactWriter, type SealedStore } from "../blackboard/index.ts";
 import type { Channel } from "../blackboard/index.ts";
 import { ConflictError, NotFoundError } from "../core/errors.ts";
 import { caseIdFor, customerIdFor, linkKey, messageKey } from "./ids.ts";
@@ -8,6 +8,16 @@ import { caseIdFor, customerIdFor, linkKey, messageKey } from "./ids.ts";
  * case whatever channel it came on; a new address makes a new customer, and a
  * customer with no open case gets a new one. The first step of every message
  * is a need for `intent`, opened by the gateway: the first handoff.
+ *
+ * Who an address belongs to: a registered contact of an account (the
+ * contact directory) always resolves to the account's customer; any other
+ * address to the customer the blackboard's address index names, or a new one.
+ *
+ * Secret answers: while a case waits for a one-time code
+ * (`CustomerMemory.awaitingSecret`), every run of that many digits in the
+ * customer's message is replaced with dots before the message is written,
+ * and only its hash, bound to the challenge, is kept (sealed store) for the
+ * identity peer to check. The code never reaches the log.
  *
  * Idempotency: a message is known by its channel and client message id. A
  * retry finds it through the blackboard's index and writes nothing; retries
@@ -49,17 +59,25 @@ export interface KnownCustomer {
 export interface IntakeOptions {
   writer: FactWriter;
   blackboard: BlackboardClient;
+  /** The registered contacts of accounts, consulted before the address index. */
+  contacts: ContactDirectory;
+  /** Where a secret answer's hash is kept. */
+  sealed: SealedStore;
 }
 
 export class Intake {
   readonly #writer: FactWriter;
   readonly #bb: BlackboardClient;
+  readonly #contacts: ContactDirectory;
+  readonly #sealed: SealedStore;
   /** The last sequence this gateway wrote: its reads wait for it (read-your-writes). */
   #lastSeq = 0;
 
   constructor(options: IntakeOptions) {
     this.#writer = options.writer;
     this.#bb = options.blackboard;
+    this.#contacts = options.contacts;
+    this.#sealed = options.sealed;
   }
 
   /** The highest sequence this gateway has written or read: reads with it as `minSeq` see all of it. */
@@ -69,6 +87,13 @@ export class Intake {
 
   /** The customer behind an address, known or new, and their open case. */
   async findCustomer(channel: Channel, address: string): Promise<KnownCustomer> {
+    const registered = await this.#contacts.lookup(channel, address);
+    if (registered !== undefined) {
+      const memory = (await this.#bb.getCustomer({ customerId: registered.customerId, minSeq: this.#lastSeq }).catch(notFound))?.customer ?? null;
+      const wanted = normalizeAddress(channel, address);
+      const known = memory?.addresses.some((a) => a.channel === channel && a.address === wanted) ?? false;
+      return { customerId: registered.customerId, known, memory, openCaseId: openCase(memory) };
+    }
     const found = await this.#bb.findCustomerByAddress({ channel, address, minSeq: this.#lastSeq }).catch(notFound);
     if (found === undefined) return { customerId: customerIdFor(channel, address), known: false, memory: null, openCaseId: undefined };
     return { customerId: found.customerId, known: true, memory: found.customer, openCaseId: openCase(found.customer) };
@@ -109,6 +134,8 @@ export class Intake {
       });
       msgIds.push(linkKey(customer.customerId, msg.channel, msg.address));
     }
+    const awaiting = customer.memory?.awaitingSecret;
+    const secret = awaiting != null && awaiting.caseId === caseId ? sealDigits(msg.text, awaiting.digits) : undefined;
     const message = this.#writer.build({
       caseId,
       kind: "message.received",
@@ -116,12 +143,16 @@ export class Intake {
       data: {
         channel: msg.channel,
         address: msg.address,
-        text: msg.text,
+        text: secret?.text ?? msg.text,
         clientMessageId: msg.clientMessageId,
         attachments: msg.attachments,
       },
     });
     beforeWrite();
+    if (awaiting != null && secret !== undefined && secret.found.length > 0) {
+      // Before the message: the identity step that reads the message always finds its answer.
+      await this.#sealed.sealAnswer(message.id, { challengeId: awaiting.challengeId, hashes: secret.found.slice(0, 8).map((d) => hashAnswer(awaiting.challengeId, d)) });
+    }
     const opened = await this.#writer.appendAll(drafts, { msgIds });
     const stored = await this.#writer.appendFact(message, { msgId: `msg.${key}` });
     // A new case is standard tier and its routing is known here; on an open
@@ -141,10 +172,15 @@ export class Intake {
    * belongs to someone else.
    */
   async link(known: { channel: Channel; address: string }, channel: Channel, address: string, verified: boolean, beforeWrite: () => void) {
-    const owner = await this.#bb.findCustomerByAddress({ ...known, minSeq: this.#lastSeq }).catch(notFound);
-    if (owner === undefined) throw new NotFoundError(`known_address: no customer has this ${known.channel} address`);
+    const found = await this.findCustomer(known.channel, known.address);
+    if (found.memory === null) throw new NotFoundError(`known_address: no customer has this ${known.channel} address`);
+    const owner = { customerId: found.customerId, customer: found.memory };
+    const registered = await this.#contacts.lookup(channel, address);
+    if (registered !== undefined && registered.customerId !== owner.customerId) {
+      throw new ConflictError(`address: this ${channel} address is a registered contact of another customer's account`);
+    }
     const current = await this.#bb.findCustomerByAddress({ channel, address, minSeq: this.#lastSeq }).catch(notFound);
-    if (current !== undefined && current.customerId !== owner.customerId) {
+    if (current !== undefined && current.customerId !== owner.customerId && registered === undefined) {
       throw new ConflictError(`address: this ${channel} address already belongs to another customer`);
     }
     if (current !== undefined && (current.verified || !verified)) return { customerId: owner.customerId, linked: false };

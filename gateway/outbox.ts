@@ -1,4 +1,4 @@
-import type { BlackboardClient, Channel, FactWriter } from "../blackboard/index.ts";
+import { sealedRefOf, type BlackboardClient, type Channel, type FactWriter, type SealedStore } from "../blackboard/index.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { watchFacts, type FactWatchOptions } from "./case-events.ts";
 import type { OutboundReply } from "./generated/casemesh/v1/OutboundReply.ts";
@@ -10,10 +10,17 @@ import { protoChannel } from "./requests.ts";
  * stream, and a channel's sender (an email sender, an SMS gateway) takes
  * every reply drafted for its channel from the outbox, with the customer's
  * addresses there, and confirms the delivery, which writes `reply.delivered`.
+ *
+ * A sealed reply (a one-time code; its text in the log is `[sealed:<ref>] …`)
+ * is delivered with the text and the one address held in the sealed store,
+ * which is where the secret is: never the case customer's addresses (a
+ * claimant's code goes to the account's registered contact). Once the sealed
+ * entry is gone (expired), the reply is not delivered at all.
  */
 
 export interface OutboxOptions extends Pick<FactWatchOptions, "nc" | "blackboard" | "afterSeq" | "signal"> {
   channel: Channel;
+  sealed: SealedStore;
   onReply: (reply: OutboundReply) => Promise<void> | void;
 }
 
@@ -26,14 +33,17 @@ export function watchOutbox(options: OutboxOptions): Promise<void> {
     onFact: async (seq, fact) => {
       if (fact.kind !== "reply.drafted" || fact.data.channel !== channel) return;
       const { customerId, addresses } = await customerAddresses(blackboard, fact.caseId, channel, seq);
+      const ref = sealedRefOf(fact.data.text);
+      const sealed = ref === undefined ? undefined : await options.sealed.outbound(ref);
+      if (ref !== undefined && (sealed === undefined || sealed.channel !== channel)) return;
       await options.onReply({
         seq: String(seq),
         case_id: fact.caseId,
         fact_id: fact.id,
         channel: protoChannel(channel),
         customer_id: customerId ?? "",
-        addresses,
-        text: fact.data.text,
+        addresses: sealed === undefined ? addresses : [sealed.address],
+        text: sealed?.text ?? fact.data.text,
         at: fact.at,
       });
     },

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CaseId, Channel, FactId, MAX_TEXT_CHARS, normalizeAddress } from "../blackboard/index.ts";
 import { ContractViolationError } from "../core/errors.ts";
+import { AgentId } from "./desk-board.ts";
 import type { ConfirmDeliveryRequest__Output } from "./generated/casemesh/v1/ConfirmDeliveryRequest.ts";
 import type { OutboxRequest__Output } from "./generated/casemesh/v1/OutboxRequest.ts";
 import type { GetTimelineRequest__Output } from "./generated/casemesh/v1/GetTimelineRequest.ts";
@@ -126,8 +127,47 @@ export const SessionStep = z.discriminatedUnion(
 );
 export type SessionStep = z.infer<typeof SessionStep>;
 
-export const WatchCaseRequest = z.object({ case_id: CaseId, after_seq: Uint64 });
-export const GetTimelineRequest = z.object({ case_id: CaseId });
+/** A proto Channel that may be left unset: CHANNEL_UNSPECIFIED (or 0) is undefined; unknown numbers are refused. */
+const OptionalProtoChannel = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  if (v === "CHANNEL_UNSPECIFIED" || v === 0) return undefined;
+  if (typeof v === "string" && Object.hasOwn(PROTO_CHANNELS, v)) return PROTO_CHANNELS[v as ProtoChannelName];
+  ctx.addIssue({ code: "custom", message: `must be one of ${Object.keys(PROTO_CHANNELS).join(", ")}, or unset` });
+  return z.NEVER;
+});
+
+/** A string field that may be left empty: "" is undefined, anything else must pass `schema`. */
+function optionalString<T>(schema: z.ZodType<T, string>) {
+  return z
+    .string()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(schema.optional());
+}
+
+/**
+ * Who a case is read for (WatchCase, GetTimeline): the customer address a
+ * channel back end acts for (`channel` and `address`), or the agent a desk
+ * acts for (`agent_id`). Each may be unset here; `gateway/case-access.ts`
+ * decides which a credential must name.
+ */
+const CaseReaderFields = {
+  channel: OptionalProtoChannel,
+  address: optionalString(Address),
+  agent_id: optionalString(AgentId),
+};
+
+/** Checks `address` against `channel` when both are named. */
+function optionalChannelAddress(value: { channel?: Channel | undefined; address?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (value.channel === undefined || value.address === undefined) return;
+  const problem = addressProblem(value.channel, value.address);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["address"], message: problem });
+}
+
+export const WatchCaseRequest = z.object({ case_id: CaseId, after_seq: Uint64, ...CaseReaderFields }).superRefine(optionalChannelAddress);
+export type WatchCaseRequest = z.infer<typeof WatchCaseRequest>;
+export const GetTimelineRequest = z.object({ case_id: CaseId, ...CaseReaderFields }).superRefine(optionalChannelAddress);
+export type GetTimelineRequest = z.infer<typeof GetTimelineRequest>;
+/** The fields of a case read that say who it is read for. */
+export type CaseReadFor = Pick<GetTimelineRequest, "case_id" | "channel" | "address" | "agent_id">;
 
 export const LinkAddressRequest = z.object({
   known_channel: ProtoChannel,

@@ -237,7 +237,7 @@ export class RpcGuard {
     let channel: string = "none";
     const given = call.metadata.get("traceparent")[0];
     const scope: CallScope = {
-      principal: { id: "anonymous", channels: new Set(), desk: false },
+      principal: { id: "anonymous", channels: new Set(), desk: false, operator: false },
       traceparent: childTraceparent(typeof given === "string" ? given : undefined),
       signal: controller.signal,
       log: this.#o.log.child({ method }),

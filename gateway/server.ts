@@ -8,12 +8,13 @@ import { protoPath as healthProtoPath } from "grpc-health-check";
 import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import { BlackboardClient, ContactDirectory, FactWriter, SealedStore } from "../blackboard/index.ts";
 import type { Clock } from "../core/clock.ts";
 import type { GatewayConfig } from "../core/config.ts";
 import { ConfigError } from "../core/errors.ts";
 import { channelService } from "./channel-service.ts";
 import { Authenticator, type CredentialEntry } from "./credentials.ts";
+import { deskBoardOpener } from "./desk-board.ts";
 import { agentDeskService } from "./desk-service.ts";
 import { GatewayHealth } from "./health.ts";
 import { Intake } from "./intake.ts";
@@ -91,8 +92,12 @@ export class GatewayServer {
     const server = new Server({
       "grpc.max_receive_message_length": MAX_REQUEST_BYTES,
     });
-    server.addService(api.channel, channelService({ nc, blackboard, writer, intake: new Intake({ writer, blackboard }), guard }));
-    server.addService(api.agentDesk, agentDeskService({ nc, blackboard, writer, guard, log, gatewayId: config.gatewayId }));
+    const sealed = await SealedStore.open(nc);
+    const intake = new Intake({ writer, blackboard, contacts: await ContactDirectory.open(nc), sealed });
+    // One desk board for both services, opened on the first desk call.
+    const deskBoard = deskBoardOpener(nc);
+    server.addService(api.channel, channelService({ nc, blackboard, writer, intake, sealed, guard, deskBoard }));
+    server.addService(api.agentDesk, agentDeskService({ nc, blackboard, writer, guard, log, gatewayId: config.gatewayId, board: deskBoard }));
     const health = new GatewayHealth(nc, blackboard, log, options.healthIntervalMs);
     health.addToServer(server);
     new ReflectionService({ ...api.packageDefinition, ...loadSync([healthProtoPath, ...REFLECTION_PROTOS]) }).addToServer(server);

@@ -33,6 +33,36 @@ export async function readTimeline(blackboard: BlackboardClient, caseId: string,
   return { timeline, state };
 }
 
+/**
+ * The fact kinds of the customer's view of a case (what a channel credential
+ * reads), each with the data fields it shows: the conversation, without who
+ * handled it. A field a later contract version adds is not shown until it is
+ * listed here.
+ */
+export const CUSTOMER_TIMELINE_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["case.opened", ["customerId", "channel"]],
+  ["message.received", ["channel", "address", "text", "clientMessageId", "attachments"]],
+  ["reply.drafted", ["channel", "text", "replyTo"]],
+  ["reply.delivered", ["channel", "address", "draftFactId"]],
+  ["case.resolved", ["resolution"]],
+]);
+
+/**
+ * The customer's view of a timeline: only the kinds of
+ * {@link CUSTOMER_TIMELINE_FIELDS} with their listed data fields; no source
+ * peer, capability or need on any fact, and no handoffs (so no bids).
+ */
+export function customerTimeline(timeline: Timeline): Timeline {
+  const facts = (timeline.facts ?? []).flatMap((f): TimelineFact[] => {
+    const fields = CUSTOMER_TIMELINE_FIELDS.get(f.kind ?? "");
+    if (fields === undefined) return [];
+    const data = JSON.parse(f.data_json ?? "{}") as Record<string, unknown>;
+    const shown = Object.fromEntries(fields.filter((k) => Object.hasOwn(data, k)).map((k) => [k, data[k]]));
+    return [{ ...f, source_peer: "", source_capability: "", need_id: "", data_json: JSON.stringify(shown) }];
+  });
+  return { ...timeline, facts, handoffs: [] };
+}
+
 function timelineFact({ seq, fact }: StoredFact): TimelineFact {
   const data = fact.data as Record<string, unknown> | null;
   const channel = typeof data?.["channel"] === "string" ? (data["channel"] as Parameters<typeof protoChannel>[0]) : null;

@@ -35,6 +35,11 @@ export function peerMetrics(registry: Registry) {
       help: "Step runs repeated after the handler threw or timed out.",
       labelNames: ["capability"] as const,
     }),
+    refusals: counter(registry, {
+      name: "casemesh_step_refusals_total",
+      help: "Step results refused at the seam: account data or an account change on a case not verified for that account.",
+      labelNames: ["capability"] as const,
+    }),
     unserved: gauge(registry, {
       name: "casemesh_needs_unserved",
       help: "Needs waiting because no live peer serves their capability.",

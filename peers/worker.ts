@@ -1,6 +1,7 @@
 import type { Subscription } from "nats";
 import type { Logger } from "pino";
 import type { FactData } from "../blackboard/contract-kinds.ts";
+import { accountScopeViolation, type Fact } from "../blackboard/contracts.ts";
 import type { FactDraft } from "../blackboard/writer.ts";
 import { asCasemeshError } from "../core/errors.ts";
 import type { ClaimEntry } from "./claims.ts";
@@ -297,6 +298,15 @@ export class PeerWorker {
     }
     // A lost lease aborts the signal: then another peer owns the need, and this run writes nothing.
     if (signal.aborted) return undefined;
+    const refused = result === undefined ? undefined : unverifiedAccountFact(result, caseView.case.verifiedAccountId);
+    if (refused !== undefined) {
+      // The seam: account data or an account change on a case not verified
+      // for that account is never written, whatever the handler thought.
+      failure = `refused: ${refused}`;
+      result = undefined;
+      metrics.refusals.inc({ capability: award.capability });
+      log.error({ reason: failure }, "step result refused: account-scoped fact without verified identity");
+    }
 
     if (result !== undefined) {
       const drafts: FactDraft[] = [];
@@ -331,4 +341,20 @@ export class PeerWorker {
     log.warn({ reason: failure, fallback }, "step failed; handed to the fallback");
     return "failed";
   }
+}
+
+/**
+ * The first fact of `result` that the log would refuse as account data on a
+ * case not verified for that account (see `accountScopeViolation`), reading
+ * the case's verified account and any `identity.verified` the step itself
+ * writes before it. Undefined when every fact may be written.
+ */
+export function unverifiedAccountFact(result: StepResult, verifiedAccountId: string | null): string | undefined {
+  let verified = verifiedAccountId;
+  for (const f of result.facts ?? []) {
+    if (f.kind === "identity.verified") verified = (f.data as FactData<"identity.verified">).accountId;
+    const why = accountScopeViolation(f as Pick<Fact, "kind" | "data">, verified);
+    if (why !== undefined) return why;
+  }
+  return undefined;
 }

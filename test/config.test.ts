@@ -60,15 +60,20 @@ test("the gateway listens on 127.0.0.1:50051 unless configured, and its options 
 
 test("gateway credentials are hashes bound to channels; a bad list is refused without echoing secrets", () => {
   const { credential, entry } = newCredential("ivr", ["voice", "desk"]);
-  assert.deepEqual({ ...entry, sha256: "" }, { id: "ivr", sha256: "", channels: ["voice"], desk: true });
+  assert.deepEqual({ ...entry, sha256: "" }, { id: "ivr", sha256: "", channels: ["voice"], desk: true, operator: false });
   assert.equal(entry.sha256, hashCredential(credential));
   assert.deepEqual(loadCredentials({ json: JSON.stringify([entry]) }), [entry]);
+  // An operator credential needs no channel; an entry written before `operator` existed is not one.
+  const operator = newCredential("ops", ["operator"]).entry;
+  assert.deepEqual({ ...operator, sha256: "" }, { id: "ops", sha256: "", channels: [], desk: false, operator: true });
+  const { operator: _, ...older } = entry;
+  assert.equal(loadCredentials({ json: JSON.stringify([older]) })[0]?.operator, false);
   const refused: [string, RegExp][] = [
     ["not json", /is not JSON/],
     ["[]", /at least one credential/],
     [JSON.stringify([{ ...entry, sha256: credential }]), /at 0\.sha256: must be the lower-case hex SHA-256/],
     [JSON.stringify([{ ...entry, channels: ["fax"] }]), /at 0\.channels\.0/],
-    [JSON.stringify([{ ...entry, channels: [], desk: false }]), /at least one channel, or the desk/],
+    [JSON.stringify([{ ...entry, channels: [], desk: false }]), /at least one channel, the desk, or operator use/],
     [JSON.stringify([entry, entry]), /lists credential id ivr twice/],
   ];
   for (const [json, message] of refused) {

@@ -100,16 +100,16 @@ describe("cx account and billing peers", async () => {
     assert.equal(openedFor(facts, "human.billing").length, 0);
   });
 
-  test("above the threshold, found by the customer's email address: escalation.requested and a human.billing need, no ledger credit", async () => {
+  test("above the threshold: escalation.requested and a human.billing need, no ledger credit", async () => {
     const { billingNeed } = await openDispute(writer, "bill-grace", {
       channel: "email",
       address: "Billing@Hopper.example",
-      accountId: null,
+      accountId: "acc-2002",
       amountMinor: 24900,
       text: "Our October invoice was charged twice.",
     });
     const facts = await caseFactsWhen(client, "bill-grace", (fs) => needFacts(fs, "need.done", billingNeed).length === 1);
-    assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-2002", "the account is found by the address the customer wrote from");
+    assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-2002");
     const escalations = dataOf(facts, "escalation.requested");
     assert.equal(escalations.length, 1);
     assert.equal(escalations[0]?.["capability"], "human.billing");
@@ -160,13 +160,13 @@ describe("cx account and billing peers", async () => {
     assert.deepEqual(abouts, ["credit.already_applied", "credit.applied"]);
   });
 
-  test("a case with no verified account and no known address: account.load fails and hands to human.triage", async () => {
-    await writer.append({ caseId: "bill-nobody", kind: "case.opened", data: { customerId: "cust-nobody", channel: "chat", tier: "standard" } });
-    await writer.append({ caseId: "bill-nobody", kind: "message.received", data: { channel: "chat", address: "chat-stranger", text: "refund me", clientMessageId: "nobody-m1", attachments: [] } });
+  test("a case not verified for an account, though written from an account's registered address: account.load loads nothing and hands to human.triage", async () => {
+    await writer.append({ caseId: "bill-nobody", kind: "case.opened", data: { customerId: "cust-nobody", channel: "email", tier: "standard" } });
+    await writer.append({ caseId: "bill-nobody", kind: "message.received", data: { channel: "email", address: "billing@hopper.example", text: "refund me", clientMessageId: "nobody-m1", attachments: [] } });
     await writer.append({ caseId: "bill-nobody", kind: "need.opened", data: { needId: "bill-nobody-account", capability: "account.load", input: {}, requires: [], attempt: 1, fallback: null } });
     const facts = await caseFactsWhen(client, "bill-nobody", (fs) => needFacts(fs, "need.failed", "bill-nobody-account").length === 1);
     const failed = needFacts(facts, "need.failed", "bill-nobody-account")[0]?.fact.data as { reason: string; fallbackNeedId: string };
-    assert.match(failed.reason, /no verified account/);
+    assert.match(failed.reason, /not verified for an account/);
     assert.equal(dataOf(facts, "account.loaded").length, 0);
     assert.equal(openedFor(facts, "human.triage")[0]?.["needId"], failed.fallbackNeedId);
   });

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { Writable } from "node:stream";
 import { describe, test } from "node:test";
 import { ConfigError } from "../core/errors.ts";
 import type { Registry } from "prom-client";
@@ -12,7 +11,9 @@ import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer } from "../peers/cx/
 import { composerPeer } from "../peers/cx/composer.ts";
 import { loadContextHierarchy } from "../peers/cx/context/index.ts";
 import { followupPeer } from "../peers/cx/followup.ts";
-import { IDENTITY_FAILED_RULE, identityFailedRule, identityPeer } from "../peers/cx/identity.ts";
+import { IDENTITY_FAILED_RULE, identityFailedRule } from "../peers/cx/identity.ts";
+import { cxIdentityPeer } from "./harness/cx.ts";
+import { logSink } from "./harness/log-sink.ts";
 import { intentPeer } from "../peers/cx/intent.ts";
 import { Ledger } from "../peers/cx/ledger.ts";
 import { REASKS_METRIC } from "../peers/cx/reasks.ts";
@@ -29,18 +30,6 @@ const asks = (facts: StoredFact[]): Data[] => repliesAbout(facts, "identity.ask"
 const count = (facts: StoredFact[], kind: string): number => dataOf(facts, kind).length;
 const replyTexts = (facts: StoredFact[]): string[] => dataOf(facts, "reply.drafted").map((d) => String(d["text"]));
 const settled = (facts: StoredFact[], needId: string): boolean => needFacts(facts, "need.done", needId).length + needFacts(facts, "need.failed", needId).length > 0;
-
-/** A pino destination that keeps every line the peers log, as text. */
-function logSink(): { stream: Writable; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString("utf8").split("\n").filter((l) => l !== ""));
-      done();
-    },
-  });
-  return { stream, lines };
-}
 
 /**
  * Writes what the gateway writes for one chat message (gateway/intake.ts):
@@ -74,7 +63,7 @@ describe("cx identity: the organisation's identity-failed rule", async () => {
     nc,
     [
       intentPeer({ id: "intent-i", reasoner }),
-      identityPeer({ id: "identity-i" }),
+      await cxIdentityPeer(nc, "identity-i"),
       composerPeer({ id: "composer-i", reasoner }),
       accountPeer({ id: "account-i" }),
       billingPeer({ id: "billing-i", ledger: await Ledger.open(nc), config: { humanThresholdMinor: DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR } }),
@@ -136,7 +125,7 @@ describe("cx identity: the organisation's identity-failed rule", async () => {
     assert.equal(await reasks(), 0, "asking again after a number the account system does not hold is not a re-ask");
 
     const logged = logs.lines.join("\n");
-    assert.match(logged, /handing to a person/, "the peers' log is captured");
+    assert.match(logged, /handing identity to a person/, "the peers' log is captured");
     assert.doesNotMatch(logged, /73519|86420/, "no full account number the customer gave reaches a log line");
   });
 
@@ -153,7 +142,7 @@ describe("cx identity: the organisation's identity-failed rule", async () => {
     assert.equal(openedFor(facts, "billing.dispute").length, 1);
   });
 
-  test("a stranger who fails once and then gives a valid account number is verified and the dispute goes on without a person", async () => {
+  test("a stranger who fails once and then gives a real account number is challenged, not verified: no account facts, no name, the code sealed for the account's e-mail", async () => {
     const caseId = "cx-id-retry";
     await customerSays(writer, caseId, 1, "I was charged twice for my October bill");
     let facts = await caseFactsWhen(client, caseId, (fs) => count(fs, "reply.drafted") === 1);
@@ -162,20 +151,30 @@ describe("cx identity: the organisation's identity-failed rule", async () => {
     await customerSays(writer, caseId, 2, "It's acc-55555");
     facts = await caseFactsWhen(client, caseId, (fs) => count(fs, "reply.drafted") === 2);
     assert.match(replyTexts(facts)[1] ?? "", /could not find account acc-55555/);
+    assert.deepEqual(dataOf(facts, "identity.attempted").map((a) => [a["outcome"], a["method"]]), [["unknown_account", "account_number"]], "the failed attempt is audited");
 
     await customerSays(writer, caseId, 3, "Sorry, it's acc-4004");
-    facts = await caseFactsWhen(client, caseId, (fs) => count(fs, "timer.set") === 1);
-    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: `cust-${caseId}`, method: "account_number", accountId: "acc-4004" }]);
-    assert.deepEqual(dataOf(facts, "credit.applied")[0]?.["amount"], { amountMinor: 1999, currency: "EUR" });
-    assert.match(replyTexts(facts)[2] ?? "", /^Hi Katherine, .*€19\.99/);
-    assert.equal(openedFor(facts, "human.identity").length, 0, "one failed attempt is below the limit");
-    assert.equal(count(facts, "escalation.requested"), 0);
-    assert.equal(asks(facts).length, 2, "asked for the number, then asked to check it");
+    facts = await caseFactsWhen(client, caseId, (fs) => count(fs, "reply.drafted") === 4);
+    const challenged = dataOf(facts, "identity.challenged");
+    assert.equal(challenged.length, 1);
+    assert.equal(challenged[0]?.["accountId"], "acc-4004");
+    assert.equal(challenged[0]?.["channel"], "email");
+    const sealed = dataOf(facts, "reply.drafted").filter((r) => r["channel"] === "email");
+    assert.equal(sealed.length, 1);
+    assert.match(String(sealed[0]?.["text"]), /^\[sealed:otp-[0-9a-f]{24}\] /, "the code's message is in the log only as a reference");
+    assert.doesNotMatch(JSON.stringify(facts), /code is \d/, "no code in any fact");
+    const told = replyTexts(facts).at(-1) ?? "";
+    assert.match(told, /6-digit code to the e-mail address registered on it/);
+    assert.doesNotMatch(told, /Katherine|katherine@|€|19\.99/, "nothing about the account before it is verified");
+    assert.equal(count(facts, "identity.verified"), 0, "an account number is a claim, not proof");
+    assert.equal(count(facts, "account.loaded"), 0);
+    assert.equal(count(facts, "credit.applied"), 0);
+    assert.equal(count(facts, "customer.linked"), 1, "only the address the customer wrote from, linked by the gateway");
     assert.equal(await reasks(), 0);
   });
 });
 
-test("the attempt limit is the one the organisation's rule states, and a peer whose rule states none refuses to start", () => {
+test("the attempt limit is the one the organisation's rule states, and a rule that states none is a configuration error naming it", () => {
   const shipped = loadContextHierarchy();
   const withRule = (when: string) => ({
     ...shipped,
@@ -183,7 +182,7 @@ test("the attempt limit is the one the organisation's rule states, and a peer wh
   });
   assert.deepEqual(identityFailedRule(shipped), { attempts: 2, capability: "human.identity", priority: "normal" });
   assert.equal(identityFailedRule(withRule("Identity cannot be verified after three failed attempts.")).attempts, 3);
-  assert.throws(() => identityPeer({ context: withRule("Identity cannot be verified.") }), (err: unknown) => err instanceof ConfigError && /identity-failed.*after <n> attempts/.test(err.message));
+  assert.throws(() => identityFailedRule(withRule("Identity cannot be verified.")), (err: unknown) => err instanceof ConfigError && /identity-failed.*after <n> attempts/.test(err.message));
   const without = { ...shipped, organisation: { ...shipped.organisation, escalation: shipped.organisation.escalation.filter((e) => e.id !== IDENTITY_FAILED_RULE) } };
-  assert.throws(() => identityPeer({ context: without }), (err: unknown) => err instanceof ConfigError && /"identity-failed" is missing/.test(err.message));
+  assert.throws(() => identityFailedRule(without), (err: unknown) => err instanceof ConfigError && /"identity-failed" is missing/.test(err.message));
 });

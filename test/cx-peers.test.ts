@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import type { Registry } from "prom-client";
-import type { Channel, StoredFact } from "../blackboard/index.ts";
+import { SealedStore, hashAnswer, type BlackboardClient, type Channel, type StoredFact } from "../blackboard/index.ts";
 import { FactWriter } from "../blackboard/writer.ts";
 import { createRegistry } from "../observability/metrics-server.ts";
 import { accountPeer } from "../peers/cx/account.ts";
 import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer } from "../peers/cx/billing.ts";
 import { FOLLOWUP_DELAY_MS, FOLLOWUP_PURPOSE, composerPeer } from "../peers/cx/composer.ts";
 import { followupPeer } from "../peers/cx/followup.ts";
-import { identityPeer } from "../peers/cx/identity.ts";
+import { cxIdentityPeer } from "./harness/cx.ts";
 import { intentPeer } from "../peers/cx/intent.ts";
 import { Ledger } from "../peers/cx/ledger.ts";
 import type { ReasonerSource } from "../peers/cx/reasoner-source.ts";
@@ -81,6 +81,48 @@ async function customerSays(writer: FactWriter, caseId: string, m: Says): Promis
   return needId;
 }
 
+const ADA = "cu-acct-acc-1001";
+
+/**
+ * Writes an earlier, resolved case on which the customer of `accountId`
+ * proved ownership of the account (a one-time code) from `addresses`: what a
+ * returning customer's memory holds, so identity carries over from an address
+ * they proved, without asking.
+ */
+async function provedBefore(writer: FactWriter, accountId: string, addresses: { channel: Channel; address: string }[]): Promise<void> {
+  const customerId = `cu-acct-${accountId}`;
+  const caseId = `${customerId}-earlier`;
+  await writer.append({ caseId, kind: "case.opened", data: { customerId, channel: addresses[0]?.channel ?? "chat", tier: "standard" } }, { msgId: `${caseId}.opened` });
+  await writer.append({ caseId, kind: "identity.verified", data: { customerId, method: "otp", accountId } });
+  for (const a of addresses) await writer.append({ caseId, kind: "customer.linked", data: { customerId, ...a, verified: true } });
+  await writer.append({ caseId, kind: "case.resolved", data: { resolution: "verified and answered", by: "test" } });
+}
+
+/**
+ * What a customer who holds the code does, as the gateway writes it: reads
+ * the code sealed for the case's open challenge (as the e-mail sender would)
+ * and answers with it, the answer sealed and the message written with dots.
+ */
+async function answersCode(writer: FactWriter, client: BlackboardClient, sealed: SealedStore, caseId: string, m: Omit<Says, "text">, code: (secret: string) => string = (c) => c): Promise<void> {
+  const facts = (await client.getCase({ caseId, minSeq: writer.lastSeq })).facts;
+  const challenge = dataOf(facts, "identity.challenged").at(-1);
+  const challengeId = String(challenge?.["challengeId"]);
+  const out = await sealed.outbound(challengeId);
+  assert.ok(out !== undefined, "the code is in the sealed store for the e-mail sender");
+  const given = code(out.secret);
+  const message = writer.build({ caseId, kind: "message.received", data: { channel: m.channel, address: m.address, text: `the code is ${"\u2022".repeat(given.length)}`, clientMessageId: `${caseId}-m${m.n}`, attachments: [] } });
+  await sealed.sealAnswer(message.id, { challengeId, hashes: [hashAnswer(challengeId, given)] });
+  const stored = await writer.appendFact(message);
+  const needId = `${caseId}.in.m${m.n}`;
+  await writer.append({
+    caseId,
+    kind: "need.opened",
+    causedBy: stored.fact.id,
+    needId,
+    data: { needId, capability: "intent", input: { messageFactId: stored.fact.id, channel: m.channel }, requires: [], attempt: 1, fallback: "human.triage" },
+  });
+}
+
 /** Every peer of the flow on one host in this process: the three under test with `reasoner`, and account, billing and follow-up. */
 async function startCxPeers(nc: Parameters<typeof startHost>[0], tag: string, reasoner: ReasonerSource): Promise<Registry> {
   const registry = createRegistry();
@@ -89,7 +131,7 @@ async function startCxPeers(nc: Parameters<typeof startHost>[0], tag: string, re
     nc,
     [
       intentPeer({ id: `intent-${tag}`, reasoner }),
-      identityPeer({ id: `identity-${tag}` }),
+      await cxIdentityPeer(nc, `identity-${tag}`),
       composerPeer({ id: `composer-${tag}`, reasoner }),
       accountPeer({ id: `account-${tag}` }),
       billingPeer({ id: `billing-${tag}`, ledger, config: { humanThresholdMinor: DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR } }),
@@ -106,15 +148,17 @@ const VOICE_CLOSING = "Is there anything else I can help with today?";
 describe("cx intent, identity and composer peers (rules)", async () => {
   const { nc, client, writer } = await startMesh({ name: "cx-peers" });
   const registry = await startCxPeers(nc, "r", new RulesReasoner());
+  const sealed = await SealedStore.open(nc);
+  await provedBefore(writer, "acc-1001", [{ channel: "chat", address: "chat-ada" }, { channel: "email", address: "ada@example.com" }]);
 
-  test("a double charge on chat flows intent → identity → account → billing → composer, with a follow-up timer and no re-ask", async (t) => {
+  test("a double charge on chat, from the chat id Ada proved before, flows intent → identity → account → billing → composer, with a follow-up timer and no re-ask", async (t) => {
     const started = Date.now();
     await customerSays(writer, "cx-ada", {
       channel: "chat",
       address: "chat-ada",
       text: "I was charged twice for my October bill",
       n: 1,
-      opens: { customerId: "cust-ada", verified: false },
+      opens: { customerId: ADA, verified: true },
     });
     const facts = await caseFactsWhen(client, "cx-ada", (fs) => count(fs, "timer.set") === 1);
     t.diagnostic(`message to follow-up timer in ${Date.now() - started} ms`);
@@ -123,7 +167,8 @@ describe("cx intent, identity and composer peers (rules)", async () => {
     assert.equal(intent.length, 1);
     assert.equal(intent[0]?.["intent"], "billing_dispute");
     assert.deepEqual((intent[0]?.["entities"] as Data)["dates"], ["October"]);
-    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-ada", method: "channel_address", accountId: "acc-1001" }]);
+    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: ADA, method: "channel_address", accountId: "acc-1001" }]);
+    assert.match(String(dataOf(facts, "identity.attempted")[0]?.["reason"]), /chat address the customer proved on case cu-acct-acc-1001-earlier/);
     assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-1001");
     const credits = dataOf(facts, "credit.applied");
     assert.equal(credits.length, 1);
@@ -158,7 +203,8 @@ describe("cx intent, identity and composer peers (rules)", async () => {
     const dueIn = Date.parse(String(timers[0]?.["dueAt"])) - Date.parse(facts.find((f) => f.fact.kind === "timer.set")?.fact.at ?? "");
     assert.ok(Math.abs(dueIn - FOLLOWUP_DELAY_MS) < 60_000, `the follow-up is due ${dueIn} ms after it was set`);
 
-    assert.equal(asks(facts).length, 0, "a customer writing from their own chat id is not asked who they are");
+    assert.equal(asks(facts).length, 0, "a customer writing from a chat id they proved is not asked who they are");
+    assert.equal(count(facts, "identity.challenged"), 0, "nor sent a code");
     assert.equal(await reasks(registry), 0);
   });
 
@@ -209,19 +255,32 @@ describe("cx intent, identity and composer peers (rules)", async () => {
     assert.equal(await reasks(registry), 0, "asking for something never given is not a re-ask");
 
     await customerSays(writer, "cx-stranger", { channel: "chat", address: "chat-new-visitor", text: "Sorry, it's acc-4004", n: 2 });
+    facts = await caseFactsWhen(client, "cx-stranger", (fs) => count(fs, "reply.drafted") === 3);
+    assert.equal(count(facts, "identity.verified"), 0, "an account number is a claim");
+    assert.equal(dataOf(facts, "identity.challenged")[0]?.["accountId"], "acc-4004");
+    assert.match(String(dataOf(facts, "reply.drafted").at(-1)?.["text"]), /^Hi, To protect the account I sent a 6-digit code/);
+
+    // Whoever holds the code sent to the account's registered e-mail is the owner.
+    await answersCode(writer, client, sealed, "cx-stranger", { channel: "chat", address: "chat-new-visitor", n: 3 });
     facts = await caseFactsWhen(client, "cx-stranger", (fs) => count(fs, "timer.set") === 1);
     const latest = dataOf(facts, "intent.classified").at(-1) ?? {};
-    assert.equal(latest["intent"], "billing_dispute", "the account number continues the dispute");
+    assert.equal(latest["intent"], "billing_dispute", "the answer continues the dispute");
     assert.deepEqual((latest["entities"] as Data)["dates"], ["October"], "and keeps what the first message said");
-    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-stranger", method: "account_number", accountId: "acc-4004" }]);
+    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cu-acct-acc-4004", method: "otp", accountId: "acc-4004" }]);
+    assert.deepEqual(
+      dataOf(facts, "customer.linked").filter((l) => l["address"] === "chat-new-visitor").at(-1),
+      { customerId: "cu-acct-acc-4004", channel: "chat", address: "chat-new-visitor", verified: true },
+      "the visitor's address joins the account's customer",
+    );
+    assert.equal((await client.getCase({ caseId: "cx-stranger" })).case.customerId, "cu-acct-acc-4004", "and the case moves with them");
     assert.equal(openedFor(facts, "account.load").length, 1, "the waiting account.load is not opened again");
     assert.equal(openedFor(facts, "billing.dispute").length, 1);
     assert.equal(needFacts(facts, "need.done", accountNeed).length, 1);
     assert.deepEqual(dataOf(facts, "credit.applied")[0]?.["amount"], { amountMinor: 1999, currency: "EUR" });
     assert.equal(asks(facts).length, 1, "asked once, never again");
-    const replies = dataOf(facts, "reply.drafted");
-    assert.equal(replies.length, 2);
-    assert.match(String(replies[1]?.["text"]), /^Hi Katherine, .*€19\.99/);
+    const replies = dataOf(facts, "reply.drafted").filter((r) => r["channel"] === "chat");
+    assert.equal(replies.length, 3);
+    assert.match(String(replies[2]?.["text"]), /^Hi Katherine, .*€19\.99/);
     assert.equal(await reasks(registry), 0);
   });
 
@@ -240,7 +299,7 @@ describe("cx intent, identity and composer peers (rules)", async () => {
     assert.equal(await reasks(registry), 0);
   });
 
-  test("an account number given in an earlier message verifies the customer without asking", async () => {
+  test("an account number given in an earlier message is the claim: a code goes to the account's contact without asking for the number", async () => {
     await customerSays(writer, "cx-early", {
       channel: "email",
       address: "accounts@hopper-new.example",
@@ -250,34 +309,36 @@ describe("cx intent, identity and composer peers (rules)", async () => {
       intent: false,
     });
     await customerSays(writer, "cx-early", { channel: "email", address: "accounts@hopper-new.example", text: "We were charged twice for our October invoice.", n: 2 });
-    // A step's facts are applied one by one: wait for its need.done, which comes after its escalation and its handoff.
-    const facts = await caseFactsWhen(client, "cx-early", (fs) => {
-      const escalation = fs.find((f) => f.fact.kind === "escalation.requested");
-      return escalation !== undefined && fs.some((f) => f.fact.kind === "need.done" && f.fact.needId === escalation.fact.needId);
-    });
-    assert.equal(count(facts, "escalation.requested"), 1);
-    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: "cust-early", method: "account_number", accountId: "acc-2002" }]);
-    assert.equal(dataOf(facts, "account.loaded")[0]?.["accountId"], "acc-2002");
+    const facts = await caseFactsWhen(client, "cx-early", (fs) => dataOf(fs, "reply.drafted").filter((r) => !String(r["text"]).startsWith("[sealed:")).length === 1);
+    assert.equal(dataOf(facts, "identity.challenged")[0]?.["accountId"], "acc-2002");
+    assert.equal(count(facts, "identity.verified"), 0);
+    assert.equal(count(facts, "account.loaded"), 0, "nothing of the account is loaded before it is proved");
     assert.equal(asks(facts).length, 0);
-    assert.equal(openedFor(facts, "human.billing").length, 1, "a refund above the threshold goes to a person");
+    const out = await sealed.outbound(String(dataOf(facts, "identity.challenged")[0]?.["challengeId"]));
+    assert.equal(out?.address, "billing@hopper.example", "the code goes to the registered address, not to the one that wrote");
     assert.equal(await reasks(registry), 0);
   });
 
-  test("a new case of a customer verified on an earlier case: identity is neither asked nor checked again", async () => {
+  test("a new case of a customer verified on an earlier case, from an address they proved: identity carries over without asking", async () => {
     const needId = await customerSays(writer, "cx-ada-2", {
       channel: "email",
       address: "ada@example.com",
       text: "My internet keeps dropping since Monday",
       n: 1,
-      opens: { customerId: "cust-ada", verified: false },
+      opens: { customerId: ADA, verified: true },
     });
     const facts = await caseFactsWhen(client, "cx-ada-2", (fs) => needFacts(fs, "need.done", needId).length === 1 && count(fs, "reply.drafted") === 1);
     assert.equal(dataOf(facts, "intent.classified")[0]?.["intent"], "technical_problem");
-    assert.equal(openedFor(facts, "identity.verify").length, 0, "the customer's memory holds the verification from cx-ada");
+    assert.deepEqual(dataOf(facts, "identity.verified"), [{ customerId: ADA, method: "channel_address", accountId: "acc-1001" }], "carried over from the proved address, not asked");
+    assert.equal(asks(facts).length, 0);
     assert.deepEqual(openedFor(facts, "reply").map((d) => (d["input"] as Data)["about"]), ["intent.technical_problem"]);
-    const reply = dataOf(facts, "reply.drafted")[0] ?? {};
-    assert.equal(reply["channel"], "email");
-    assert.match(String(reply["text"]), /^Hello Ada,\n\nWe have your report of the technical problem/);
+    const reply = facts.find((f) => f.fact.kind === "reply.drafted");
+    const data = (reply?.fact.data ?? {}) as Data;
+    assert.equal(data["channel"], "email");
+    // The acknowledgement does not wait for identity: it may name Ada only when the verification came before it.
+    const verifiedAt = facts.find((f) => f.fact.kind === "identity.verified")?.seq ?? Infinity;
+    assert.match(String(data["text"]), /^Hello( Ada)?,\n\nWe have your report of the technical problem/);
+    if (String(data["text"]).startsWith("Hello Ada")) assert.ok(verifiedAt < (reply?.seq ?? 0), "a name only after identity.verified");
     assert.equal(await reasks(registry), 0);
   });
 
@@ -329,6 +390,7 @@ describe("cx intent and composer peers on Claude (a local Messages API)", async 
   const { nc, client, writer } = await startMesh({ name: "cx-peers-claude" });
   const env = { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: fake.url, CASEMESH_MODEL_MAX_RETRIES: "0", CASEMESH_MODEL_TIMEOUT_MS: "5000" };
   const registry = await startCxPeers(nc, "c", (deps) => reasonerFromEnv(env, deps));
+  await provedBefore(writer, "acc-1001", [{ channel: "chat", address: "chat-ada" }]);
 
   test("the intent and the reply come from the model; every prompt carries the context hierarchy and no card number", async () => {
     const modelReply = "Sorry about that, Ada: the second October charge of €49.99 is credited back to your account.";
@@ -341,7 +403,7 @@ describe("cx intent and composer peers on Claude (a local Messages API)", async 
       address: "chat-ada",
       text: "I was charged twice for my October bill, my card 4111 1111 1111 1111",
       n: 1,
-      opens: { customerId: "cust-ada-claude", verified: false },
+      opens: { customerId: ADA, verified: true },
     });
     const facts = await caseFactsWhen(client, "cx-claude", (fs) => count(fs, "timer.set") === 1);
 
@@ -352,11 +414,13 @@ describe("cx intent and composer peers on Claude (a local Messages API)", async 
     const ok = fake.requests.filter((r) => r.status === 200);
     assert.equal(ok.length, 2, "one model call to classify, one to draft");
     const system = (i: number) => (ok[i]?.body["system"] as Array<{ text: string }>).map((b) => b.text).join("\n");
-    for (const [i, protocol] of [[0, "# Protocol: intent"], [1, "# Protocol: reply"]] as const) {
+    // Classifying runs before the case is verified: no product line of an account not yet proved. The reply, after it, has Ada's.
+    for (const [i, sections] of [[0, ["# Organisation: Northwind Connect", "# Protocol: intent"]], [1, ["# Organisation: Northwind Connect", "# Product line: Home broadband", "# Protocol: reply"]]] as const) {
       const text = system(i);
-      const at = ["# Organisation: Northwind Connect", "# Product line: Home broadband", protocol].map((s) => text.indexOf(s));
+      const at = sections.map((s) => text.indexOf(s));
       assert.ok(at.every((p, k) => p >= 0 && (k === 0 || p > (at[k - 1] ?? -1))), `request ${i}: context sections at ${at.join(", ")}`);
     }
+    assert.doesNotMatch(system(0), /# Product line/);
     for (const r of fake.requests) assert.doesNotMatch(r.raw, /4111[ -]?1111[ -]?1111[ -]?1111/);
     assert.match(ok[0]?.raw ?? "", /\[card \*\*\*\*1111\]/);
     assert.match(ok[0]?.raw ?? "", /charged twice for my October bill/);
@@ -376,6 +440,7 @@ describe("cx intent, identity and composer peers as processes", async () => {
     billingPeer({ id: "billing-p", ledger, config: { humanThresholdMinor: DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR } }),
     followupPeer({ id: "followup-p" }),
   ]);
+  await provedBefore(writer, "acc-1001", [{ channel: "chat", address: "chat-ada" }]);
 
   test("each entry point serves its capability under the PEER_ID it is given, two copies side by side", async () => {
     const peers: Array<[string, string]> = [
@@ -396,7 +461,7 @@ describe("cx intent, identity and composer peers as processes", async () => {
       address: "chat-ada",
       text: "I was charged twice for my October bill",
       n: 1,
-      opens: { customerId: "cust-ada-proc", verified: false },
+      opens: { customerId: ADA, verified: true },
     });
     const facts = await caseFactsWhen(client, "cx-proc", (fs) => count(fs, "timer.set") === 1);
     const servedBy = Object.fromEntries(dataOf(facts, "need.claimed").map((c) => [c["capability"], c["peer"]]));

@@ -193,7 +193,7 @@ test("accept within the reservation, reply on the customer's current channel, re
   assert.equal((await blackboard.getCaseBrief({ caseId: chat.case_id, minSeq: Number(resolved.seq) })).case.status, "resolved");
   assert.equal((await stateOf(work.offerId))?.state, "resolved");
   await eventually("mae holds no case", async () => ((await board.getAgent("mae"))?.value.active === 0 ? true : undefined), 5_000);
-  const timeline = await call(customers, "getTimeline", { case_id: chat.case_id }, TOKENS.chat);
+  const timeline = await call(customers, "getTimeline", { case_id: chat.case_id, channel: "CHAT", address: "mover" }, TOKENS.chat);
   assert.equal(timeline.status, "resolved");
   mae.stream.cancel();
   await mae.ended;

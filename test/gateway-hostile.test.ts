@@ -314,7 +314,11 @@ const ROWS: Row[] = [
   { name: "GetTimeline with NATS wildcards in case_id", method: "GetTimeline", request: { case_id: "cu-x.>" }, code: INVALID_ARGUMENT, message: /at case_id: must be 1-64 letters, digits, _ or -/ },
   { name: "GetTimeline with case_id of 65 characters", method: "GetTimeline", request: { case_id: "c".repeat(65) }, code: INVALID_ARGUMENT, message: /at case_id: must be 1-64/ },
   { name: "GetTimeline with case_id missing", method: "GetTimeline", request: {}, code: INVALID_ARGUMENT, message: /at case_id: must be 1-64/ },
-  { name: "GetTimeline of an unknown case", method: "GetTimeline", request: { case_id: "cu-nobody-1" }, code: NOT_FOUND, message: /no case cu-nobody-1/ },
+  { name: "GetTimeline of an unknown case", method: "GetTimeline", request: { case_id: "cu-nobody-1", channel: "CHAT", address: "owner-chat" }, code: NOT_FOUND, message: /no case cu-nobody-1/ },
+  { name: "GetTimeline of another customer's case", method: "GetTimeline", request: { case_id: owner.case_id, channel: "EMAIL", address: "taken@example.com" }, credential: TOKENS.email, code: NOT_FOUND, message: new RegExp(`no case ${owner.case_id} for this email address`) },
+  { name: "GetTimeline by a channel credential naming no address", method: "GetTimeline", request: { case_id: owner.case_id, channel: "CHAT" }, code: INVALID_ARGUMENT, message: /GetTimelineRequest is invalid at address: is required/ },
+  { name: "GetTimeline with a voice address that is not a phone number", method: "GetTimeline", request: { case_id: owner.case_id, channel: "VOICE", address: "(-)" }, credential: TOKENS.voice, code: INVALID_ARGUMENT, message: /at address: must be a phone number/ },
+  { name: "GetTimeline with agent_id not an agent id", method: "GetTimeline", request: { case_id: owner.case_id, agent_id: "a.>" }, credential: TOKENS.desk, code: INVALID_ARGUMENT, message: /at agent_id: must be 1-64 letters/ },
   { name: "GetTimeline with no credential", method: "GetTimeline", request: { case_id: owner.case_id }, credential: NO_CREDENTIAL, code: UNAUTHENTICATED, message: /authorization: Bearer/ },
   // WatchCase
   { name: "WatchCase with case_id '>'", method: "WatchCase", request: { case_id: ">", after_seq: "0" }, code: INVALID_ARGUMENT, message: /at case_id: must be 1-64/ },
@@ -323,7 +327,9 @@ const ROWS: Row[] = [
   { name: "Outbox of another credential's channel", method: "Outbox", request: { channel: "EMAIL", after_seq: "0" }, code: PERMISSION_DENIED, message: /may not act for the email channel/ },
   { name: "ConfirmDelivery with a fact_id that is not a ULID", method: "ConfirmDelivery", request: { case_id: owner.case_id, fact_id: "not-a-ulid", channel: "CHAT", address: fresh() }, code: INVALID_ARGUMENT, message: /at fact_id: must be a 26-character ULID/ },
   { name: "ConfirmDelivery of a reply that was never drafted", method: "ConfirmDelivery", request: { case_id: owner.case_id, fact_id: "01JZZZZZZZZZZZZZZZZZZZZZZZ", channel: "CHAT", address: fresh() }, code: NOT_FOUND, message: /fact_id: .* no reply drafted for chat/ },
-  { name: "WatchCase of an unknown case", method: "WatchCase", request: { case_id: "cu-nobody-2", after_seq: "0" }, code: NOT_FOUND, message: /no case cu-nobody-2/ },
+  { name: "WatchCase of an unknown case", method: "WatchCase", request: { case_id: "cu-nobody-2", after_seq: "0", channel: "CHAT", address: "owner-chat" }, code: NOT_FOUND, message: /no case cu-nobody-2/ },
+  { name: "WatchCase with an unknown channel number", method: "WatchCase", request: { case_id: owner.case_id, after_seq: "0", channel: 42, address: "owner-chat" }, code: INVALID_ARGUMENT, message: /at channel: must be one of/ },
+  { name: "WatchCase by a channel credential naming another channel", method: "WatchCase", request: { case_id: owner.case_id, after_seq: "0", channel: "EMAIL", address: "taken@example.com" }, code: PERMISSION_DENIED, message: /may not act for the email channel/ },
   { name: "WatchCase with an unknown credential", method: "WatchCase", request: { case_id: owner.case_id, after_seq: "0" }, credential: "stolen-credential", code: UNAUTHENTICATED, message: /unknown credential/ },
   // Session
   { name: "Session whose first request is a message", method: "Session", request: [message()], code: INVALID_ARGUMENT, message: /message: send open first/ },

@@ -136,7 +136,7 @@ test("/metrics counts calls by method, channel and code, times them, gauges open
   assert.match(invalid.details, /text/);
   const unauthenticated = await callFails(client, "send", { channel: "CHAT", address: "metered", text: secretText, client_message_id: "met-3" }, wrongToken);
   assert.equal(unauthenticated.code, status.UNAUTHENTICATED);
-  const watch = client.watchCase({ case_id: ok.case_id, after_seq: "0" }, auth(TOKENS.chat));
+  const watch = client.watchCase({ case_id: ok.case_id, after_seq: "0", channel: "CHAT", address: "metered" }, auth(TOKENS.chat));
   watch.on("error", () => undefined);
   watch.on("data", () => undefined);
 

@@ -45,7 +45,7 @@ test("kill -9 one of two gateways while a client watches a case: it resumes on t
   let resumedAfter: number | undefined;
   const lastSeq = () => Number(received[received.length - 1]?.event.seq ?? "0");
   const watch = (client: ChannelServiceClient, via: "A" | "B", afterSeq: number) => {
-    const stream = client.watchCase({ case_id: caseId, after_seq: String(afterSeq) }, auth(TOKENS.chat));
+    const stream = client.watchCase({ case_id: caseId, after_seq: String(afterSeq), channel: "CHAT", address }, auth(TOKENS.chat));
     stream.on("data", (event: CaseEvent__Output) => received.push({ event, via }));
     stream.on("error", (err: ServiceError) => {
       if (via === "B") return;

@@ -72,15 +72,16 @@ const ofKind = (facts: StoredFact[], kind: string) => facts.filter((f) => f.fact
 const dataOf = (f: StoredFact | undefined) => (f?.fact.data ?? {}) as Data;
 
 describe("the journey on a running mesh: chat, a call the next day, the follow-up e-mail", () => {
-  test("npm run demo drives it through the gateway: one case, identity once, one credit, the call hears it, the follow-up fires once, no re-asks", async (t) => {
+  test("npm run demo drives it through the gateway: one case, identity proved once with a code sent to Ada's e-mail, one credit, the call hears it, the follow-up fires once, no re-asks", async (t) => {
     const started = Date.now();
     const run = await demo(dataDir);
     t.diagnostic(`demo took ${Date.now() - started} ms`);
     assert.equal(run.code, 0, run.lines.slice(-30).join("\n"));
     assert.ok(run.lines.some((l) => l.startsWith("using the mesh npm start runs")), `it used the running mesh:\n${run.lines.slice(0, 5).join("\n")}`);
     const result = run.result ?? assert.fail(`the last line is not JSON: ${run.lines.at(-1)}`);
-    assert.deepEqual(Object.keys(result), ["case", "channels", "handoffs", "reasks", "credit_applied", "followup_fired"]);
-    assert.deepEqual(result["channels"], ["chat", "voice", "email"]);
+    assert.deepEqual(Object.keys(result), ["case", "channels", "handoffs", "reasks", "verified_by", "credit_applied", "followup_fired"]);
+    assert.equal(result["verified_by"], "otp");
+    assert.deepEqual(result["channels"], ["chat", "email", "voice"], "chat, the code by e-mail, the call (the follow-up e-mail after)");
     assert.equal(result["reasks"], 0);
     assert.equal(result["credit_applied"], true);
     assert.equal(result["followup_fired"], true);
@@ -90,12 +91,15 @@ describe("the journey on a running mesh: chat, a call the next day, the follow-u
     // What the customer went through, read from the blackboard.
     const { facts } = await blackboard.getCase({ caseId });
     const messages = ofKind(facts, "message.received");
-    assert.deepEqual(messages.map((m) => dataOf(m)["channel"]), ["chat", "voice"]);
-    const [chatAt, callAt] = messages.map((m) => Date.parse(m.fact.at));
+    assert.deepEqual(messages.map((m) => dataOf(m)["channel"]), ["chat", "chat", "voice"]);
+    assert.match(String(dataOf(messages[1])["text"]), /^•{6}$/, "the code Ada typed is in the log as dots");
+    const [chatAt, , callAt] = messages.map((m) => Date.parse(m.fact.at));
     assert.ok((callAt ?? 0) - (chatAt ?? 0) >= 20 * HOUR_MS - 60_000, "the call came the next day by the mesh clock");
 
-    assert.equal(ofKind(facts, "identity.verified").length, 1, "identified once, from the chat id");
-    const callSeq = messages[1]?.seq ?? 0;
+    assert.deepEqual(ofKind(facts, "identity.verified").map(dataOf), [{ customerId: "cu-acct-acc-1001", method: "otp", accountId: "acc-1001" }], "proved once, with the code");
+    const verifiedSeq = ofKind(facts, "identity.verified")[0]?.seq ?? Infinity;
+    assert.ok((ofKind(facts, "account.loaded")[0]?.seq ?? 0) > verifiedSeq, "nothing of the account before that");
+    const callSeq = messages[2]?.seq ?? 0;
     const openedAfterCall = ofKind(facts, "need.opened").filter((f) => f.seq > callSeq).map((f) => dataOf(f)["capability"]);
     assert.ok(!openedAfterCall.includes("identity.verify"), `the call opened no identity step: ${openedAfterCall.join(", ")}`);
     assert.ok(!openedAfterCall.includes("billing.dispute"), "nor a second dispute");
@@ -103,13 +107,20 @@ describe("the journey on a running mesh: chat, a call the next day, the follow-u
     assert.equal(credits.length, 1);
     assert.deepEqual(dataOf(credits[0])["amount"], { amountMinor: 4999, currency: "EUR" });
 
-    const replies = ofKind(facts, "reply.drafted").map(dataOf);
-    assert.deepEqual(replies.map((r) => r["channel"]), ["chat", "voice", "email"]);
-    assert.match(String(replies[0]?.["text"]), /€49\.99/);
-    assert.match(String(replies[1]?.["text"]), /forty-nine euros and ninety-nine cents/, "the caller hears the credit");
-    assert.doesNotMatch(String(replies[1]?.["text"]), /account number|verify|confirm your/i, "and is not asked to identify");
-    assert.match(String(replies[2]?.["text"]), /following up on the €49\.99 credit/);
-    assert.equal(ofKind(facts, "reply.delivered").length, 1, "the e-mail sender confirmed the follow-up once");
+    const drafted = ofKind(facts, "reply.drafted").map(dataOf);
+    const sealed = drafted.filter((r) => String(r["text"]).startsWith("[sealed:"));
+    assert.deepEqual(sealed.map((r) => r["channel"]), ["email"], "one code, sealed: the log holds a reference, not the code");
+    const replies = drafted.filter((r) => !sealed.includes(r));
+    assert.deepEqual(replies.map((r) => r["channel"]), ["chat", "chat", "voice", "email"]);
+    assert.match(String(replies[0]?.["text"]), /code to the e-mail address registered on it/);
+    assert.doesNotMatch(String(replies[0]?.["text"]), /Ada|€/, "nothing about the account before the code");
+    assert.match(String(replies[1]?.["text"]), /^Hi Ada, .*€49\.99/);
+    assert.match(String(replies[2]?.["text"]), /forty-nine euros and ninety-nine cents/, "the caller hears the credit");
+    assert.doesNotMatch(String(replies[2]?.["text"]), /account number|verify|confirm your|code/i, "and is not asked to identify");
+    assert.match(String(replies[3]?.["text"]), /following up on the €49\.99 credit/);
+    assert.equal(ofKind(facts, "reply.delivered").length, 2, "the e-mail sender confirmed the code and the follow-up, once each");
+    const code = run.lines.find((l) => /verification code is \d{6}/.test(l))?.match(/code is (\d{6})/)?.[1] ?? assert.fail("the demo printed no code e-mail");
+    assert.ok(!JSON.stringify(facts).includes(code), "the code is in no fact");
 
     // The follow-up fired once, proven by its fact, and stays fired: more ticks, and the clock further on, fire nothing.
     assert.equal(ofKind(facts, "timer.fired").length, 1);
@@ -149,6 +160,13 @@ describe("the journey on a running mesh: chat, a call the next day, the follow-u
     await eventually("maya signed in", async () => (events.items.some((e) => e.kind === "signed_in") ? true : undefined));
 
     const sent = await call(chat, "Send", { channel: "CHAT", address: "chat-grace", text: "We were charged twice for the October invoice", client_message_id: "grace-1" }, credentials.chat);
+    // Grace's chat id is registered on her account: a claim. She proves it with the code sent to the account's e-mail.
+    const outbox = chat.Outbox({ channel: "EMAIL", after_seq: sent.seq }, auth(credentials.email));
+    const mails = collect(outbox);
+    after(() => outbox.cancel());
+    const mail = await eventually("Grace's code e-mail", async () => mails.items.find((e) => e.case_id === sent.case_id && /code is \d{6}/.test(e.text)), 60_000);
+    assert.deepEqual(mail.addresses, ["billing@hopper.example"]);
+    await call(chat, "Send", { channel: "CHAT", address: "chat-grace", text: /code is (\d{6})/.exec(mail.text)?.[1] ?? "", client_message_id: "grace-2" }, credentials.chat);
     const offer = await eventually("an offer to maya", async () => events.items.find((e) => e.offer?.case_id === sent.case_id)?.offer ?? undefined, 60_000);
     assert.equal(offer.capability, "human.billing");
     assert.match(offer.summary, /249/, offer.summary);
@@ -184,7 +202,8 @@ describe("npm run demo with no mesh running", () => {
     assert.equal(run.result?.["credit_applied"], true);
     assert.equal(run.result?.["followup_fired"], true);
     assert.equal(run.result?.["reasks"], 0);
-    assert.deepEqual(run.result?.["channels"], ["chat", "voice", "email"]);
+    assert.equal(run.result?.["verified_by"], "otp");
+    assert.deepEqual(run.result?.["channels"], ["chat", "email", "voice"]);
     assert.ok(!existsSync(join(empty, RUNNING_MESH_FILE)), "nothing is left running");
     const privateDirs = run.lines.filter((l) => l.startsWith("private mesh ready"));
     assert.equal(privateDirs.length, 1);

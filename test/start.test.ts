@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
 import type { QueryResult } from "../blackboard/query-protocol.ts";
 import { PEER_KIND_NAMES } from "../bin/child-peers.ts";
+import { ensureDevCredentials } from "../bin/dev-credentials.ts";
 import { scaleVar } from "../bin/peer-scale.ts";
 import { CasemeshError } from "../core/errors.ts";
 import { jetStreamAnswers } from "../core/nats-connect.ts";
@@ -442,10 +443,10 @@ test("npm start runs the gateway with dev credentials: a client sends, a killed 
   const first = startCasemesh(t, env);
   await first.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
   assert.match(first.stdout, new RegExp(`^casemesh: gateway ${literal(address)}$`, "m"));
-  assert.match(first.stdout, new RegExp(`^casemesh: gateway dev credentials ${literal(file)} \\(dev-chat, dev-voice, dev-email, dev-self_service, dev-desk; made now\\)$`, "m"));
+  assert.match(first.stdout, new RegExp(`^casemesh: gateway dev credentials ${literal(file)} \\(dev-chat, dev-voice, dev-email, dev-self_service, dev-desk, dev-operator; made now\\)$`, "m"));
   assert.equal((await stat(file)).mode & 0o777, 0o600);
   const secrets = (JSON.parse(await readFile(file, "utf8")) as { credentials: { credential: string }[] }).credentials.map((c) => c.credential);
-  assert.equal(new Set(secrets).size, 5);
+  assert.equal(new Set(secrets).size, 6);
   const hashes = await readFile(join(dataDir, "dev-credentials.hashes.json"), "utf8");
   for (const secret of secrets) {
     assert.ok(!first.stdout.includes(secret) && !first.stderr.includes(secret) && !hashes.includes(secret), "no secret is printed or handed to the gateway");
@@ -510,6 +511,24 @@ test("a gateway address already in use stops npm start with code 2, naming the a
   assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
 });
 
+test("a dev credentials file made before dev-operator gets one on the next start, and every secret already given out still works", async () => {
+  const dataDir = await tempDir();
+  const file = join(dataDir, "dev-credentials.json");
+  const older = { credentials: [{ id: "dev-chat", credential: "cm_older-chat-secret", channels: ["chat"], desk: false }] };
+  await writeFile(file, `${JSON.stringify(older)}\n`, { mode: 0o600 });
+  const dev = await ensureDevCredentials(dataDir);
+  assert.equal(dev.created, true);
+  assert.equal(dev.credentials.find((c) => c.id === "dev-chat")?.credential, "cm_older-chat-secret", "the old secret is kept");
+  const operator = dev.credentials.find((c) => c.id === "dev-operator");
+  assert.deepEqual({ ...operator, credential: "" }, { id: "dev-operator", credential: "", channels: [], desk: false, operator: true });
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  const hashes = JSON.parse(await readFile(dev.hashesFile, "utf8")) as { id: string; operator: boolean }[];
+  assert.equal(hashes.find((h) => h.id === "dev-operator")?.operator, true, "the gateway is told it is an operator credential");
+  const again = await ensureDevCredentials(dataDir);
+  assert.equal(again.created, false);
+  assert.deepEqual(again.credentials, dev.credentials);
+});
+
 test("a dev credentials file that is not one stops npm start with code 2 and is not echoed", async (t) => {
   const dataDir = await tempDir();
   const file = join(dataDir, "dev-credentials.json");
@@ -523,7 +542,7 @@ test("a dev credentials file that is not one stops npm start with code 2 and is 
   assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
 });
 
-test("with the defaults npm start runs every reference peer as its own process: the sample customer's chat message gets a drafted reply, and Ctrl-C stops the peers first and leaves nothing", async (t) => {
+test("with the defaults npm start runs every reference peer as its own process: the sample customer's chat message is answered (a code goes to her registered e-mail), and Ctrl-C stops the peers first and leaves nothing", async (t) => {
   const dataDir = await tempDir();
   const natsPort = await freePort();
   const env = await baseEnv(dataDir, { CASEMESH_LOCAL_NATS_PORT: String(natsPort) }, { peers: true });
@@ -544,17 +563,22 @@ test("with the defaults npm start runs every reference peer as its own process: 
   // A real client, a dev credential, the sample customer: the mesh answers on its own.
   const client = channelClient(env["CASEMESH_GATEWAY_ADDRESS"] ?? "");
   const chat = await devCredential(join(dataDir, "dev-credentials.json"), "dev-chat");
+  // Who served each step is the operator's to read: a chat credential sees only the conversation.
+  const operator = await devCredential(join(dataDir, "dev-credentials.json"), "dev-operator");
   const sentAt = Date.now();
   const sent = await call(client, "send", { channel: "CHAT", address: "chat-ada", text: "I was charged twice for my October bill", client_message_id: "start-p-1" }, chat);
-  const timeline = await timelineWhen(client, chat, sent.case_id, (tl) => tl.facts.some((f) => f.kind === "reply.drafted"), 20_000);
+  const chatReply = (tl: { facts: { kind: string; channel: string; data_json: string }[] }) => tl.facts.find((f) => f.kind === "reply.drafted" && f.channel === "CHAT");
+  const timeline = await timelineWhen(client, operator, sent.case_id, (tl) => chatReply(tl) !== undefined, 20_000);
   t.diagnostic(`reply drafted ${Date.now() - sentAt} ms after Send`);
-  const reply = JSON.parse(timeline.facts.find((f) => f.kind === "reply.drafted")?.data_json ?? "{}") as { text?: unknown };
-  assert.match(String(reply.text), /^Hi Ada, .*€49\.99/);
+  const reply = JSON.parse(chatReply(timeline)?.data_json ?? "{}") as { text?: unknown };
+  // Writing from her registered chat id is a claim on her account, not proof: a code goes to the account's e-mail first.
+  assert.match(String(reply.text), /^Hi, .*code to the e-mail address registered on it/);
   const servedBy = Object.fromEntries(timeline.handoffs.map((h) => [h.to_capability, h.peer]));
   assert.deepEqual(
-    ["intent", "identity.verify", "account.load", "billing.dispute", "reply"].map((capability) => servedBy[capability]),
-    ["intent-1", "identity-1", "account-1", "billing-1", "composer-1"],
+    ["intent", "identity.verify", "reply"].map((capability) => servedBy[capability]),
+    ["intent-1", "identity-1", "composer-1"],
   );
+  assert.equal(timeline.facts.filter((f) => f.kind === "account.loaded").length, 0, "nothing of the account before it is proved");
   // A peer's log lines pass through like the blackboard's.
   await run.waitForStdout(/^\{[^\n]*"role":"intent"[^\n]*"msg":"message classified"\}$/m, 5_000);
 

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { FACT_KINDS, Instant, Money, normalizeAddress, type Channel } from "../../blackboard/index.ts";
+import { createHash } from "node:crypto";
+import { FACT_KINDS, Instant, Money, normalizeAddress, type Channel, type ContactDirectory } from "../../blackboard/index.ts";
 import { ConfigError } from "../../core/errors.ts";
 
 /**
@@ -114,4 +115,47 @@ export function accountByAddress(data: AccountData, channel: Channel, address: s
 /** The articles tagged with `intent` that fit the account's product line. */
 export function articlesFor(data: AccountData, intent: ArticleIntent, productLine: string): Article[] {
   return data.articles.filter((a) => a.intents.includes(intent) && (a.productLines === undefined || a.productLines.includes(productLine)));
+}
+
+/**
+ * The one customer record an account owns: derived from the account id, so
+ * every process names the same customer and it is created once, by whichever
+ * fact first mentions it.
+ */
+export function accountCustomerId(accountId: string): string {
+  const readable = `cu-acct-${accountId}`;
+  return readable.length <= 64 ? readable : `cu-acct-h${createHash("sha256").update(accountId, "utf8").digest("hex").slice(0, 32)}`;
+}
+
+/** The account whose customer record is `customerId`, if it is one. */
+export function accountOfCustomer(data: AccountData, customerId: string | null | undefined): Account | undefined {
+  return customerId == null ? undefined : data.accounts.find((a) => accountCustomerId(a.accountId) === customerId);
+}
+
+/** The registered contacts of an account, by channel (a chat id serves chat and self-service). */
+export function registeredContacts(account: Account): { channel: Channel; address: string }[] {
+  const { email, phone, chatId } = account.contacts;
+  return [
+    ...(email === undefined ? [] : [{ channel: "email" as const, address: email }]),
+    ...(phone === undefined ? [] : [{ channel: "voice" as const, address: phone }]),
+    ...(chatId === undefined ? [] : [{ channel: "chat" as const, address: chatId }, { channel: "self_service" as const, address: chatId }]),
+  ];
+}
+
+/**
+ * Publishes every account's registered contacts into the contact directory,
+ * each owned by the account's customer: from then on a message from one of
+ * them lands on that customer whatever was claimed or linked before.
+ * Idempotent; the account and identity peers call it when they start.
+ */
+export async function publishRegisteredContacts(directory: ContactDirectory, data: AccountData): Promise<number> {
+  let n = 0;
+  for (const account of data.accounts) {
+    const owner = { customerId: accountCustomerId(account.accountId), accountId: account.accountId };
+    for (const { channel, address } of registeredContacts(account)) {
+      await directory.register(channel, address, owner);
+      n++;
+    }
+  }
+  return n;
 }

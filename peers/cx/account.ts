@@ -1,19 +1,19 @@
 /**
- * The account peer: serves `account.load`. It finds the case's account (the
- * one identity verification named, or else the one a customer address on the
- * case belongs to), and writes `account.loaded` with its plan, its charges and
- * the knowledge articles for the case's intent. When identity verification
- * named the account, the account's registered contacts (phone, e-mail, chat
- * id) are linked to the customer as verified addresses, so the customer who
- * calls or writes from one of them later lands on the same case without
- * identifying again. Run it on its own with
+ * The account peer: serves `account.load`. It loads the account the case is
+ * verified for (`identity.verified`; nothing else), and writes
+ * `account.loaded` with its plan, its charges and the knowledge articles for
+ * the case's intent. The account's registered contacts (phone, e-mail, chat
+ * id) are joined to the account's customer, which the case belongs to once
+ * verified, so the Outbox finds where to send a follow-up. When it starts it
+ * publishes every account's registered contacts into the contact directory,
+ * so a message from one always lands on that account's customer. Run it on its own with
  * `NATS_URL=… node --import tsx peers/cx/account.ts`.
  */
 import { z } from "zod";
-import { normalizeAddress, type Channel, type StoredFact } from "../../blackboard/index.ts";
+import { ContactDirectory, normalizeAddress, type Channel, type StoredFact } from "../../blackboard/index.ts";
 import { ConfigError, NotFoundError } from "../../core/errors.ts";
 import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
-import { ArticleIntent, accountByAddress, articlesFor, loadAccountData, type Account, type AccountData } from "./account-data.ts";
+import { ArticleIntent, accountCustomerId, articlesFor, loadAccountData, publishRegisteredContacts, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
 import { isMain } from "../../core/is-main.ts";
 
@@ -35,28 +35,18 @@ export interface AccountPeerOptions {
 }
 
 /**
- * Finds the case's account: first the account `identity.verified` named, then
- * an account owning a verified linked address, then one owning an address the
- * customer wrote from (latest first), then the customer's remembered addresses.
- * Undefined when nothing matches.
+ * The case's account: the one `identity.verified` on the case names, and no
+ * other. An account an address or a typed number merely points at is not
+ * the customer's until they prove it, so it is not loaded. Undefined when the
+ * case is not verified for an account.
+ * @throws NotFoundError when the verified account is not in the account system.
  */
-export function findAccount(data: AccountData, facts: readonly StoredFact[], customer: StepContext["customer"]): Account | undefined {
+export function findAccount(data: AccountData, facts: readonly StoredFact[]): Account | undefined {
   const verified = factsOf(facts, "identity.verified").map((f) => f.data.accountId).filter((id): id is string => id !== null).at(-1);
-  if (verified !== undefined) {
-    const account = data.accounts.find((a) => a.accountId === verified);
-    if (account === undefined) throw new NotFoundError(`identity.verified names account ${verified}, which the account system does not hold`);
-    return account;
-  }
-  const addresses: { channel: Channel; address: string }[] = [
-    ...factsOf(facts, "customer.linked").filter((f) => f.data.verified).map((f) => f.data),
-    ...factsOf(facts, "message.received").map((f) => f.data).reverse(),
-    ...(customer?.addresses ?? []),
-  ];
-  for (const { channel, address } of addresses) {
-    const account = accountByAddress(data, channel, address);
-    if (account !== undefined) return account;
-  }
-  return undefined;
+  if (verified === undefined) return undefined;
+  const account = data.accounts.find((a) => a.accountId === verified);
+  if (account === undefined) throw new NotFoundError(`identity.verified names account ${verified}, which the account system does not hold`);
+  return account;
 }
 
 /**
@@ -70,7 +60,7 @@ export function contactLinks(
   customerId: string | null,
   customer: StepContext["customer"],
 ): { kind: "customer.linked"; data: { customerId: string; channel: Channel; address: string; verified: true } }[] {
-  if (customerId === null) return [];
+  if (customerId === null || customerId !== accountCustomerId(account.accountId)) return [];
   const verifiedFor = factsOf(facts, "identity.verified").some((f) => f.data.accountId === account.accountId);
   if (!verifiedFor) return [];
   const { phone, email, chatId } = account.contacts;
@@ -103,8 +93,8 @@ export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
         // The data is read at the need's version: a second run would find the same nothing.
         maxRuns: 1,
         async handler(_input, ctx) {
-          const account = findAccount(data, ctx.case.facts, ctx.customer);
-          if (account === undefined) throw new NotFoundError(`case ${ctx.need.caseId}: no verified account and no customer address that belongs to an account`);
+          const account = findAccount(data, ctx.case.facts);
+          if (account === undefined) throw new NotFoundError(`case ${ctx.need.caseId} is not verified for an account; account.load requires identity.verified`);
           const intent = ArticleIntent.safeParse(latestOf(ctx.case.facts, "intent.classified")?.intent ?? ctx.case.state.intent);
           const articles = intent.success ? articlesFor(data, intent.data, account.productLine) : [];
           const links = contactLinks(account, ctx.case.facts, ctx.case.state.customerId, ctx.customer);
@@ -129,16 +119,22 @@ export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
   });
 }
 
-/** Runs the account peer as this process's job over the shipped sample data; exits 2 when the data is broken. */
+/** Runs the account peer as this process's job over the shipped sample data (publishing its registered contacts first); exits 2 when the data is broken. */
 export async function runAccountPeer(): Promise<PeerHost> {
-  let peer: PeerDefinition;
+  let data: AccountData;
   try {
-    peer = accountPeer();
+    data = loadAccountData();
   } catch (err) {
     process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
     process.exit(2);
   }
-  return runPeers([peer], { role: "account" });
+  return runPeers(
+    async ({ nc, config }) => {
+      await publishRegisteredContacts(await ContactDirectory.open(nc, { replicas: config.streamReplicas }), data);
+      return [accountPeer({ data })];
+    },
+    { role: "account" },
+  );
 }
 
 if (isMain(import.meta.url)) await runAccountPeer();

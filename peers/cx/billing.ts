@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import type { Money, StoredFact } from "../../blackboard/index.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError, PermissionDeniedError } from "../../core/errors.ts";
 import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepResult } from "../index.ts";
 import type { Charge } from "./account-data.ts";
 import { latestOf } from "./case-facts.ts";
@@ -144,6 +144,10 @@ export function billingPeer(options: BillingPeerOptions): PeerDefinition {
           const facts: readonly StoredFact[] = ctx.case.facts;
           const account = latestOf(facts, "account.loaded");
           if (account === undefined) throw new Error(`case ${ctx.need.caseId} holds no account.loaded; open billing.dispute with requires: ["account.loaded"]`);
+          if (ctx.case.state.verifiedAccountId !== account.accountId) {
+            // A credit touches the account: only for a case verified for it (the blackboard would refuse credit.applied anyway, after the ledger moved).
+            throw new PermissionDeniedError(`case ${ctx.need.caseId} is not verified for the account it disputes; no credit without identity.verified`);
+          }
           const entities = latestOf(facts, "intent.classified")?.entities;
           const finding = findDuplicateCharge(account.charges, {
             ...(input.chargeId === undefined ? {} : { chargeId: input.chargeId }),

@@ -19,7 +19,7 @@ import { REPLY, formatMoney } from "./billing.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
 import { assembleContext, loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
 import { FOLLOWUP_SCHEDULE } from "./followup.ts";
-import { AccountNumberAsk, knownAccount } from "./identity.ts";
+import { AccountNumberAsk, accountNumbersIn, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
 import { isMain } from "../../core/is-main.ts";
 
@@ -103,11 +103,11 @@ export function creditFollowUp(facts: readonly StoredFact[]): FollowUp {
   };
 }
 
-/** The name to greet the customer by: a noted preference, else the first name on their account. */
+/** The name to greet the customer by: a noted preference, else the first name on the account the case is verified for (never a claimed one). */
 function customerName(data: AccountData, ctx: Pick<StepContext, "case" | "customer">): string | undefined {
   const preferred = ctx.customer?.preferences["name"];
   if (preferred !== undefined && preferred.trim() !== "") return preferred.trim().slice(0, 120);
-  return knownAccount(data, ctx.case.facts, ctx.customer)?.name.split(/\s+/)[0];
+  return knownAccount(data, ctx.case.facts)?.name.split(/\s+/)[0];
 }
 
 /** What the composer peer is made of. */
@@ -138,8 +138,9 @@ export function composerPeer(options: ComposerPeerOptions = {}): PeerDefinition 
         fit: 1,
         async handler(input, ctx) {
           const facts = ctx.case.facts;
-          const account = knownAccount(data, facts, ctx.customer);
-          if (input.ask === "account_number" && (account !== undefined || latestOf(facts, "identity.verified") !== undefined)) {
+          const account = knownAccount(data, facts);
+          const given = accountNumbersIn(facts).some((id) => data.accounts.some((a) => a.accountId === id));
+          if (input.ask === "account_number" && (given || latestOf(facts, "identity.verified") !== undefined)) {
             // The customer gave it (or was verified) between the ask being handed
             // off and now: sending the ask would be a re-ask. The message that
             // gave it has its own intent step, which verifies from it.

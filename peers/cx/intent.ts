@@ -59,7 +59,7 @@ export interface CaseKnowledge {
   kinds: ReadonlySet<string>;
   /** Capabilities of the needs open on the case. */
   open: ReadonlySet<string>;
-  /** True when identity is verified on this case or, from an earlier case, in the customer's memory. */
+  /** True when identity is verified on this case (a verification on an earlier case is the identity peer's to carry over). */
   identityKnown: boolean;
 }
 
@@ -68,7 +68,7 @@ export function caseKnowledge(ctx: Pick<StepContext, "case" | "customer">): Case
   const openIds = new Set(ctx.case.state.openNeeds);
   const open = new Set(factsOf(ctx.case.facts, "need.opened").filter((n) => openIds.has(n.data.needId)).map((n) => n.data.capability));
   const kinds = new Set(ctx.case.state.kinds);
-  return { kinds, open, identityKnown: kinds.has("identity.verified") || ctx.customer?.verified != null };
+  return { kinds, open, identityKnown: kinds.has("identity.verified") };
 }
 
 /**
@@ -152,7 +152,7 @@ export function intentPeer(options: IntentPeerOptions = {}): PeerDefinition {
           const facts = ctx.case.facts;
           const text = messageOf(facts, input.messageFactId);
           if (text === undefined) throw new Error(`case ${ctx.need.caseId} holds no message.received ${input.messageFactId}`);
-          const line = knownAccount(data, facts, ctx.customer)?.productLine;
+          const line = knownAccount(data, facts)?.productLine;
           const context = assembleContext(hierarchy, { capability: INTENT, productLine: line !== undefined && hierarchy.products.has(line) ? line : null });
           const classified = await reasonerFor(ctx).classifyIntent({ text, context }, { signal: ctx.signal });
           const result = continueEarlier(classified, factsOf(facts, "intent.classified").map((f) => f.data));

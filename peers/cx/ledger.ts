@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { StorageType, type KV, type NatsConnection } from "nats";
+import type { KV, NatsConnection } from "nats";
 import { z } from "zod";
 import { Instant, Money } from "../../blackboard/index.ts";
 import { systemClock, type Clock } from "../../core/clock.ts";
 import { ConflictError, ContractViolationError, UnavailableError } from "../../core/errors.ts";
+import { isCasRefusal, openFileBucket, readJsonEntry } from "../../core/kv.ts";
 import { createIdGenerator } from "../../core/ids.ts";
 
 /**
@@ -97,12 +98,8 @@ export class Ledger implements CreditLedger {
    * @param options.clock Stamps `appliedAt`. @default systemClock
    */
   static async open(nc: NatsConnection, options: { replicas?: number; clock?: Clock } = {}): Promise<Ledger> {
-    try {
-      const kv = await nc.jetstream().views.kv(LEDGER_BUCKET, { history: 1, storage: StorageType.File, replicas: options.replicas ?? 1 });
-      return new Ledger(kv, options.clock ?? systemClock);
-    } catch (err) {
-      throw new UnavailableError(`cannot open the ${LEDGER_BUCKET} bucket: ${String(err)}`, { cause: err });
-    }
+    const kv = await openFileBucket(nc, LEDGER_BUCKET, options.replicas === undefined ? {} : { replicas: options.replicas });
+    return new Ledger(kv, options.clock ?? systemClock);
   }
 
   /**
@@ -134,11 +131,8 @@ export class Ledger implements CreditLedger {
       await this.#kv.create(key, JSON.stringify(entry));
       return { ledgerRef: entry.ledgerRef, applied: true, entry };
     } catch (err) {
-      const text = String(err);
       // Anything but "the key exists" may or may not have been written; a retry finds out.
-      if (!text.includes("wrong last sequence") && !text.includes("key exists")) {
-        throw new UnavailableError(`ledger write for ${req.idempotencyKey} failed: ${text}`, { cause: err });
-      }
+      if (!isCasRefusal(err)) throw new UnavailableError(`ledger write for ${req.idempotencyKey} failed: ${String(err)}`, { cause: err });
     }
     const existing = await this.#read(key);
     if (existing === undefined) throw new UnavailableError(`ledger key ${key} exists but could not be read`);
@@ -169,23 +163,6 @@ export class Ledger implements CreditLedger {
   }
 
   async #read(key: string): Promise<LedgerEntry | undefined> {
-    let raw;
-    try {
-      raw = await this.#kv.get(key);
-    } catch (err) {
-      throw new UnavailableError(`ledger read of ${key} failed: ${String(err)}`, { cause: err });
-    }
-    if (raw === null || raw.operation !== "PUT") return undefined;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw.string());
-    } catch {
-      value = undefined;
-    }
-    const parsed = LedgerEntry.safeParse(value);
-    if (!parsed.success) {
-      throw new ContractViolationError(`ledger entry ${key}`, parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
-    }
-    return parsed.data;
+    return (await readJsonEntry(this.#kv, key, LedgerEntry, `ledger entry ${key}`)).value;
   }
 }

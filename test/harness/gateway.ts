@@ -18,13 +18,15 @@ export const TOKENS = {
   voice: "test-voice-credential-0123456789",
   email: "test-email-credential-0123456789",
   desk: "test-desk-credential-0123456789",
+  operator: "test-operator-credential-0123456789",
 } as const;
 
 export const TEST_CREDENTIALS: CredentialEntry[] = [
-  { id: "chat-backend", sha256: hashCredential(TOKENS.chat), channels: ["chat"], desk: false },
-  { id: "ivr", sha256: hashCredential(TOKENS.voice), channels: ["voice"], desk: false },
-  { id: "email-ingest", sha256: hashCredential(TOKENS.email), channels: ["email"], desk: false },
-  { id: "agent-desk", sha256: hashCredential(TOKENS.desk), channels: [], desk: true },
+  { id: "chat-backend", sha256: hashCredential(TOKENS.chat), channels: ["chat"], desk: false, operator: false },
+  { id: "ivr", sha256: hashCredential(TOKENS.voice), channels: ["voice"], desk: false, operator: false },
+  { id: "email-ingest", sha256: hashCredential(TOKENS.email), channels: ["email"], desk: false, operator: false },
+  { id: "agent-desk", sha256: hashCredential(TOKENS.desk), channels: [], desk: true, operator: false },
+  { id: "operator", sha256: hashCredential(TOKENS.operator), channels: [], desk: false, operator: true },
 ];
 
 /** A gateway in this process on a free loopback port; stopped after the suite. */

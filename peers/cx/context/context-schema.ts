@@ -30,6 +30,29 @@ export const OrganisationContext = z.strictObject({
       }),
     )
     .max(50),
+  /**
+   * How the identity peer verifies a claim on an account. Knowing an account
+   * number is a claim, never proof: the proof is a one-time code sent to a
+   * contact registered on the account, repeated by the customer in time.
+   */
+  identity: z.strictObject({
+    otp: z.strictObject({
+      /** Where the code may go, in order of preference: the first the account has a registered contact on. */
+      channels: z.array(z.enum(["email", "voice"])).min(1).max(2),
+      digits: z.number().int().min(4).max(10),
+      /** How long a code is good for. */
+      ttlMinutes: z.number().int().min(1).max(60),
+      /** Wrong codes on one case before the account is locked and the case goes to a person. */
+      maxTries: z.number().int().min(1).max(10),
+    }),
+    lockout: z.strictObject({
+      /** Failed attempts on one account, across cases, inside the window, that lock it. */
+      failures: z.number().int().min(1).max(100),
+      windowMinutes: z.number().int().min(1).max(10_080),
+      /** How long a locked account refuses self-service verification. */
+      lockMinutes: z.number().int().min(1).max(10_080),
+    }),
+  }),
   channels: z.strictObject({
     chat: z.strictObject({ maxChars: z.number().int().min(40).max(2_000) }),
     email: z.strictObject({ greeting: Short, signOff: Short, signature: Short }),

@@ -42,7 +42,10 @@ export interface ChannelServiceClient extends grpc.Client {
   
   /**
    * A case's facts, with their source peer and capability, and its handoffs
-   * with their bids.
+   * with their bids. A channel credential names the customer address it acts
+   * for and gets the customer's view: the conversation's facts only
+   * (case.opened, message.received, reply.drafted, reply.delivered,
+   * case.resolved), with no source, need or handoff.
    */
   GetTimeline(argument: _casemesh_v1_GetTimelineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_Timeline__Output>): grpc.ClientUnaryCall;
   GetTimeline(argument: _casemesh_v1_GetTimelineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_casemesh_v1_Timeline__Output>): grpc.ClientUnaryCall;
@@ -50,7 +53,10 @@ export interface ChannelServiceClient extends grpc.Client {
   GetTimeline(argument: _casemesh_v1_GetTimelineRequest, callback: grpc.requestCallback<_casemesh_v1_Timeline__Output>): grpc.ClientUnaryCall;
   /**
    * A case's facts, with their source peer and capability, and its handoffs
-   * with their bids.
+   * with their bids. A channel credential names the customer address it acts
+   * for and gets the customer's view: the conversation's facts only
+   * (case.opened, message.received, reply.drafted, reply.delivered,
+   * case.resolved), with no source, need or handoff.
    */
   getTimeline(argument: _casemesh_v1_GetTimelineRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_casemesh_v1_Timeline__Output>): grpc.ClientUnaryCall;
   getTimeline(argument: _casemesh_v1_GetTimelineRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_casemesh_v1_Timeline__Output>): grpc.ClientUnaryCall;
@@ -121,13 +127,15 @@ export interface ChannelServiceClient extends grpc.Client {
   
   /**
    * A case's customer-facing events after after_seq, then live ones. Resume
-   * from the last seq received, on any gateway.
+   * from the last seq received, on any gateway. A channel credential names
+   * the customer address it acts for (see WatchCaseRequest).
    */
   WatchCase(argument: _casemesh_v1_WatchCaseRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_CaseEvent__Output>;
   WatchCase(argument: _casemesh_v1_WatchCaseRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_CaseEvent__Output>;
   /**
    * A case's customer-facing events after after_seq, then live ones. Resume
-   * from the last seq received, on any gateway.
+   * from the last seq received, on any gateway. A channel credential names
+   * the customer address it acts for (see WatchCaseRequest).
    */
   watchCase(argument: _casemesh_v1_WatchCaseRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_CaseEvent__Output>;
   watchCase(argument: _casemesh_v1_WatchCaseRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_casemesh_v1_CaseEvent__Output>;
@@ -148,7 +156,10 @@ export interface ChannelServiceHandlers extends grpc.UntypedServiceImplementatio
   
   /**
    * A case's facts, with their source peer and capability, and its handoffs
-   * with their bids.
+   * with their bids. A channel credential names the customer address it acts
+   * for and gets the customer's view: the conversation's facts only
+   * (case.opened, message.received, reply.drafted, reply.delivered,
+   * case.resolved), with no source, need or handoff.
    */
   GetTimeline: grpc.handleUnaryCall<_casemesh_v1_GetTimelineRequest__Output, _casemesh_v1_Timeline>;
   
@@ -179,7 +190,8 @@ export interface ChannelServiceHandlers extends grpc.UntypedServiceImplementatio
   
   /**
    * A case's customer-facing events after after_seq, then live ones. Resume
-   * from the last seq received, on any gateway.
+   * from the last seq received, on any gateway. A channel credential names
+   * the customer address it acts for (see WatchCaseRequest).
    */
   WatchCase: grpc.handleServerStreamingCall<_casemesh_v1_WatchCaseRequest__Output, _casemesh_v1_CaseEvent>;
   

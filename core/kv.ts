@@ -1,0 +1,63 @@
+import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import type { z } from "zod";
+import { ContractViolationError, UnavailableError } from "./errors.ts";
+
+/**
+ * The few things every JetStream KV view in casemesh does the same way:
+ * open a file-backed bucket, tell a lost compare-and-set from a failure, and
+ * parse an entry's JSON with its zod schema where it enters.
+ */
+
+/**
+ * True when a KV `create` or `update` was refused because the key exists or
+ * moved on (a lost compare-and-set), rather than failed. The nats.js 2.x
+ * client reports both as API errors whose text names them.
+ */
+export function isCasRefusal(err: unknown): boolean {
+  return /wrong last sequence|key exists/i.test(String(err));
+}
+
+/**
+ * Opens (creating if needed) a file-backed bucket keeping one revision per key.
+ * @param options.ttlMs entries older than this are gone. @default no expiry
+ * @param options.replicas @default 1
+ * @throws UnavailableError naming the bucket.
+ */
+export async function openFileBucket(nc: NatsConnection, bucket: string, options: { ttlMs?: number; replicas?: number } = {}): Promise<KV> {
+  try {
+    return await nc.jetstream().views.kv(bucket, {
+      history: 1,
+      storage: StorageType.File,
+      replicas: options.replicas ?? 1,
+      ...(options.ttlMs === undefined ? {} : { ttl: options.ttlMs }),
+    });
+  } catch (err) {
+    throw new UnavailableError(`cannot open the ${bucket} bucket: ${String(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Reads `key` and parses its JSON with `schema`: undefined when there is no
+ * value (never written, deleted or purged), with the entry's revision (0 when
+ * the key was never written).
+ * @throws UnavailableError when JetStream does not answer; ContractViolationError naming `what` when the value is not what `schema` says.
+ */
+export async function readJsonEntry<T>(kv: KV, key: string, schema: z.ZodType<T>, what: string): Promise<{ value: T | undefined; revision: number }> {
+  let raw: KvEntry | null;
+  try {
+    raw = await kv.get(key);
+  } catch (err) {
+    throw new UnavailableError(`reading ${what} failed: ${String(err)}`, { cause: err });
+  }
+  if (raw === null) return { value: undefined, revision: 0 };
+  if (raw.operation !== "PUT") return { value: undefined, revision: raw.revision };
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.string());
+  } catch {
+    value = undefined;
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new ContractViolationError(what, parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })));
+  return { value: parsed.data, revision: raw.revision };
+}
