@@ -18,13 +18,9 @@
  */
 import { join } from "node:path";
 import type { JetStreamClient, NatsConnection } from "nats";
-import { BlackboardClient } from "../blackboard/client.ts";
-import { MAX_MIN_SEQ_WAIT_MS } from "../blackboard/query-protocol.ts";
-import { FACTS_STREAM, querySubject } from "../blackboard/subjects.ts";
-import { FactWriter } from "../blackboard/writer.ts";
-import { DEFAULT_DEDUP_WINDOW_MS } from "../core/config.ts";
+import { DEFAULT_DEDUP_WINDOW_MS } from "../core/index.ts";
 import { TEST_SOURCE, caseOpened, message } from "../test/harness/facts.ts";
-import type { FactDraft } from "../blackboard/writer.ts";
+import { BlackboardClient, type FactDraft, FACTS_STREAM, FactWriter, MAX_MIN_SEQ_WAIT_MS, querySubject } from "../blackboard/index.ts";
 import { type BenchRun, addRawStream, cpuMsOf, envInt, log, logDone, median, percentile, round3, roundInt, runBench } from "./harness.ts";
 
 const WINDOW = 256;

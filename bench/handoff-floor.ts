@@ -15,7 +15,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { AckPolicy, RequestStrategy, StorageType, headers, type ConsumerMessages, type JsMsg, type NatsConnection } from "nats";
-import { connectNats } from "../core/nats-connect.ts";
+import { connectNats } from "../core/index.ts";
 import { addRawStream, log } from "./harness.ts";
 
 const STREAM = "BENCH_HANDOFF_FLOOR";

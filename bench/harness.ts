@@ -13,12 +13,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamManager, NatsConnection } from "nats";
-import type { BlackboardClient } from "../blackboard/client.ts";
-import { streamConfigs } from "../blackboard/streams.ts";
-import { FACTS_STREAM } from "../blackboard/subjects.ts";
-import { DEFAULT_DEDUP_WINDOW_MS } from "../core/config.ts";
-import { connectNats } from "../core/nats-connect.ts";
-import { NatsServerProcess } from "../core/nats-server.ts";
+import { type BlackboardClient, FACTS_STREAM, streamConfigs } from "../blackboard/index.ts";
+import { connectNats, DEFAULT_DEDUP_WINDOW_MS, NatsServerProcess } from "../core/index.ts";
 
 /** The repository root: the working directory of spawned child processes. */
 export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));

@@ -7,8 +7,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
-import type { Config } from "../core/config.ts";
-import type { Logger } from "../observability/logger.ts";
+import type { Config } from "../core/index.ts";
+import type { Logger } from "../observability/index.ts";
 import { StartupError } from "./nats-choice.ts";
 import { say, sayError } from "./say.ts";
 

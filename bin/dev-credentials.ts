@@ -9,8 +9,8 @@ import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { Channel } from "../blackboard/index.ts";
-import { ConfigError } from "../core/errors.ts";
-import { CredentialEntry, MAX_CREDENTIAL_CHARS, hashCredential, newCredential } from "../gateway/index.ts";
+import { ConfigError } from "../core/index.ts";
+import { CredentialEntry, hashCredential, MAX_CREDENTIAL_CHARS, newCredential } from "../gateway/index.ts";
 import { StartupError } from "./nats-choice.ts";
 
 /** The secrets file, under the data folder. */

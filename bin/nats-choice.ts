@@ -3,9 +3,7 @@
  * on the local port, or a nats-server it starts itself.
  */
 import { join } from "node:path";
-import type { Config } from "../core/config.ts";
-import { jetStreamAnswers } from "../core/nats-connect.ts";
-import { NatsServerProcess } from "../core/nats-server.ts";
+import { type Config, jetStreamAnswers, NatsServerProcess } from "../core/index.ts";
 
 /** Which NATS server casemesh uses, and how it was found. */
 export type NatsChoice =

@@ -3,7 +3,7 @@
  * CASEMESH_SCALE_<KIND> (CASEMESH_SCALE_BILLING=2), 1 by default, 0 for none.
  */
 import { z } from "zod";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError } from "../core/index.ts";
 import { PEER_KIND_NAMES, type PeerCopy, type PeerKind } from "./child-peers.ts";
 
 /** Copies of each peer kind unless its CASEMESH_SCALE_<KIND> says otherwise. */

@@ -10,12 +10,8 @@
  * own start with `casemesh: ` and are meant for people.
  */
 import { pathToFileURL } from "node:url";
-import { loadConfig, type Config } from "../core/config.ts";
-import { ConfigError } from "../core/errors.ts";
-import { connectNats } from "../core/nats-connect.ts";
-import type { NatsServerProcess } from "../core/nats-server.ts";
-import { readSharedClockOffset } from "../core/shared-clock.ts";
-import { createLogger } from "../observability/logger.ts";
+import { readSharedClockOffset } from "../blackboard/index.ts";
+import { createLogger } from "../observability/index.ts";
 import { BLACKBOARD_CHILD, type BlackboardReady } from "./child-blackboard.ts";
 import { GATEWAY_CHILD, type GatewayReady } from "./child-gateway.ts";
 import { PEER_KIND_NAMES, peerChild, peerEnv, type PeerCopy, type PeersReady } from "./child-peers.ts";
@@ -25,7 +21,7 @@ import { removeRunningMeshSync, writeRunningMesh } from "./running-mesh.ts";
 import { StartupError, chooseNats, describeNats, type NatsChoice } from "./nats-choice.ts";
 import { loadPeerScale, planPeers, scaleVar } from "./peer-scale.ts";
 import { say, sayError } from "./say.ts";
-import { onSupervisorGone } from "../core/shutdown.ts";
+import { type Config, ConfigError, connectNats, loadConfig, type NatsServerProcess, onSupervisorGone } from "../core/index.ts";
 
 /** Exit code for a bad configuration. */
 export const EXIT_CONFIG = 2;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "nats";
 import type { Logger } from "pino";
-import { NotCaughtUpError } from "../core/errors.ts";
+import { NotCaughtUpError } from "../core/index.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { project, type LogMessage } from "./projector.ts";
 import type { ProjectionStore } from "./projection-store.ts";

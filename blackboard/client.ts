@@ -1,5 +1,5 @@
 import type { NatsConnection } from "nats";
-import { CasemeshError, UnavailableError, TimeoutError, errorFromWire, type ErrorCode } from "../core/errors.ts";
+import { CasemeshError, type ErrorCode, errorFromWire, TimeoutError, UnavailableError } from "../core/index.ts";
 import { DEFAULT_MIN_SEQ_WAIT_MS, ErrorReply, QUERY_OPS, type QueryOp, type QueryRequest, type QueryResult } from "./query-protocol.ts";
 import { querySubject } from "./subjects.ts";
 import type { FactVerdict, VerdictSource } from "./writer.ts";

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import type { KV, NatsConnection } from "nats";
 import { z } from "zod";
-import { UnavailableError } from "../core/errors.ts";
-import { openFileBucket, readJsonEntry } from "../core/kv.ts";
+import { openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
 import { CustomerId } from "./contract-envelope.ts";
 import type { Channel } from "./contract-kinds.ts";
 import { normalizeAddress } from "./projection-keys.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { TRACEPARENT_PATTERN } from "../observability/traceparent.ts";
+import { TRACEPARENT_PATTERN } from "../observability/index.ts";
 
 /**
  * The envelope every fact travels in. The kind-specific part lives in `data`

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ContractViolationError, type ContractIssue } from "../core/errors.ts";
+import { type ContractIssue, ContractViolationError } from "../core/index.ts";
 import { FactEnvelope, envelopeShape } from "./contract-envelope.ts";
 import { ACCOUNT_SCOPED_KINDS, FACT_KINDS, FACT_KIND_NAMES, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
 

@@ -45,3 +45,22 @@ export type { QueryOp, QueryRequest, QueryResult } from "./query-protocol.ts";
 export { CaseStatus, CaseState, ClientMessageEntry, CustomerMemory, OpenNeed, PendingTimer, DeadLetter, StoredFact } from "./projection-state.ts";
 export { SealedStore, SealedOutbound, SealedAnswer, SEALED_BUCKET, SEALED_RETENTION_MS, hashAnswer, answerMatches, sealedReplyText, sealedRefOf, sealDigits } from "./sealed-store.ts";
 export { ContactDirectory, RegisteredContact, CONTACTS_BUCKET, contactKey } from "./contact-directory.ts";
+export {
+  DeskBoard,
+  DeskAgent,
+  DeskOffer,
+  OfferState,
+  OfferStateError,
+  AgentId,
+  OfferId,
+  DESK_AGENTS_BUCKET,
+  DESK_OFFERS_BUCKET,
+  DEFAULT_DESK_HEARTBEAT_MS,
+} from "./desk-board.ts";
+export type { NewOffer, OfferPatch, DeskBoardOptions } from "./desk-board.ts";
+export { advanceSharedClock, openMeshClock, readSharedClockOffset } from "./shared-clock.ts";
+export { MAX_DESK_CAPACITY, MAX_DESK_SKILLS, MAX_OFFER_NOTE_CHARS, deskBoardOpener, offerToken } from "./desk-board.ts";
+export type { AgentChange, OfferChange, OfferWaitResult } from "./desk-board.ts";
+export { DeskAgentsView } from "./desk-agents.ts";
+export type { AgentRoom } from "./desk-agents.ts";
+export { KindName } from "./contract-envelope.ts";

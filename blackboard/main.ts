@@ -3,12 +3,9 @@
  * configuration from the environment (see core/config.ts), serves /metrics,
  * and stops cleanly on SIGINT or SIGTERM.
  */
-import { loadConfig } from "../core/config.ts";
-import { connectNats } from "../core/nats-connect.ts";
-import { createLogger } from "../observability/logger.ts";
-import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
+import { createLogger, createRegistry, serveMetrics } from "../observability/index.ts";
 import { BlackboardReplica } from "./replica.ts";
-import { onStop } from "../core/shutdown.ts";
+import { connectNats, loadConfig, onStop } from "../core/index.ts";
 
 const config = loadConfig();
 const logger = createLogger({ role: "blackboard", level: config.logLevel });

@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { counter, gauge, histogram } from "../observability/metric-helpers.ts";
+import { counter, gauge, histogram } from "../observability/index.ts";
 import { CaseStatus } from "./projection-state.ts";
 import type { ProjectionStore } from "./projection-store.ts";
 

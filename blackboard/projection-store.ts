@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Level } from "level";
 import { z } from "zod";
-import { CasemeshError } from "../core/errors.ts";
+import { CasemeshError } from "../core/index.ts";
 import { keys } from "./projection-keys.ts";
 import {
   AddressEntry,

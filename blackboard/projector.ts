@@ -12,7 +12,7 @@ import type {
 } from "./projection-state.ts";
 import type { BatchOp, ProjectionStore } from "./projection-store.ts";
 import { EXPECT_CASE_SEQ_HEADER, parseFactSubject } from "./subjects.ts";
-import { parseJsonStrict } from "../core/json.ts";
+import { parseJsonStrict } from "../core/index.ts";
 
 /** One message from the facts stream, as the applier hands it over. */
 export interface LogMessage {

@@ -1,8 +1,7 @@
 import type { Msg, NatsConnection, Subscription } from "nats";
 import type { z } from "zod";
 import type { Logger } from "pino";
-import { BadRequestError, NotFoundError, asCasemeshError } from "../core/errors.ts";
-import { decodeJson } from "../core/json.ts";
+import { asCasemeshError, BadRequestError, decodeJson, NotFoundError } from "../core/index.ts";
 import type { Applier } from "./applier.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { normalizeAddress } from "./projection-keys.ts";

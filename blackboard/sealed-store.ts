@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { KV, NatsConnection } from "nats";
 import { z } from "zod";
-import { UnavailableError } from "../core/errors.ts";
-import { isCasRefusal, openFileBucket, readJsonEntry } from "../core/kv.ts";
+import { isCasRefusal, openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
 import { Channel } from "./contract-kinds.ts";
 import { FactId, WorkId } from "./contract-envelope.ts";
 

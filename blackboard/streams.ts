@@ -6,7 +6,7 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from "nats";
-import { UnavailableError } from "../core/errors.ts";
+import { UnavailableError } from "../core/index.ts";
 import { MAX_FACT_BYTES } from "./contracts.ts";
 import { DEADLETTER_STREAM, DEADLETTER_SUBJECTS, FACTS_STREAM, FACT_SUBJECTS } from "./subjects.ts";
 

@@ -1,6 +1,5 @@
 import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from "nats";
 import type { Registry } from "prom-client";
-import { systemClock, type Clock } from "../core/clock.ts";
 import {
   CasemeshError,
   ConfigError,
@@ -9,9 +8,9 @@ import {
   TimeoutError,
   TooLargeError,
   UnavailableError,
-} from "../core/errors.ts";
-import { createIdGenerator, type IdGenerator } from "../core/ids.ts";
-import { counter, histogram } from "../observability/metric-helpers.ts";
+} from "../core/index.ts";
+import { type Clock, createIdGenerator, type IdGenerator, systemClock } from "../core/index.ts";
+import { counter, histogram } from "../observability/index.ts";
 import type { FactSource } from "./contract-envelope.ts";
 import { FACT_KINDS, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
 import { MAX_FACT_BYTES, inspectFact, type Fact, type FactOf } from "./contracts.ts";

@@ -1,7 +1,6 @@
-import type { Channel } from "../blackboard/index.ts";
-import { ContractViolationError, NotFoundError, PermissionDeniedError } from "../core/errors.ts";
+import { ContractViolationError, NotFoundError, PermissionDeniedError } from "../core/index.ts";
 import { requireChannel, requireDesk, type Principal } from "./credentials.ts";
-import type { DeskBoard, OfferState } from "./desk-board.ts";
+import type { Channel, DeskBoard, OfferState } from "../blackboard/index.ts";
 import type { CaseReadFor } from "./requests.ts";
 
 /**

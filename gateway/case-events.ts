@@ -1,8 +1,8 @@
 import type { JsMsg, NatsConnection } from "nats";
-import { EXPECT_CASE_SEQ_HEADER, FACTS_STREAM, inspectFact, type BlackboardClient, type Channel, type Fact } from "../blackboard/index.ts";
+import { type BlackboardClient, type Channel, EXPECT_CASE_SEQ_HEADER, type Fact, FACTS_STREAM, inspectFact } from "../blackboard/index.ts";
 import type { CaseEvent } from "./generated/casemesh/v1/CaseEvent.ts";
 import { protoChannel } from "./requests.ts";
-import { parseJsonStrict } from "../core/json.ts";
+import { parseJsonStrict } from "../core/index.ts";
 
 /**
  * A case's customer-facing events, read straight from the fact log with an

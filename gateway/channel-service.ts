@@ -1,12 +1,11 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
-import type { BlackboardClient, Channel, FactWriter, SealedStore } from "../blackboard/index.ts";
-import { BadRequestError } from "../core/errors.ts";
-import { childTraceparent } from "../observability/traceparent.ts";
+import { BadRequestError } from "../core/index.ts";
+import { childTraceparent } from "../observability/index.ts";
 import { watchCase } from "./case-events.ts";
 import { readCaseFor, type CaseAccessDeps } from "./case-access.ts";
 import { requireChannel } from "./credentials.ts";
-import type { DeskBoard } from "./desk-board.ts";
+import type { BlackboardClient, Channel, DeskBoard, FactWriter, SealedStore } from "../blackboard/index.ts";
 import type { ChannelServiceHandlers } from "./generated/casemesh/v1/ChannelService.ts";
 import type { SendResponse } from "./generated/casemesh/v1/SendResponse.ts";
 import type { SessionEvent } from "./generated/casemesh/v1/SessionEvent.ts";

@@ -3,8 +3,7 @@ import { readFileSync } from "node:fs";
 import type { Metadata } from "@grpc/grpc-js";
 import { z } from "zod";
 import { Channel } from "../blackboard/index.ts";
-import type { GatewayConfig } from "../core/config.ts";
-import { ConfigError, PermissionDeniedError, UnauthenticatedError } from "../core/errors.ts";
+import { ConfigError, type GatewayConfig, PermissionDeniedError, UnauthenticatedError } from "../core/index.ts";
 
 /**
  * Who may call the gateway. Each channel client and each agent desk holds a

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { Capability, MAX_TEXT_CHARS } from "../blackboard/index.ts";
-import { AgentId, MAX_DESK_CAPACITY, MAX_DESK_SKILLS, MAX_OFFER_NOTE_CHARS, OfferId } from "./desk-board.ts";
+import { AgentId, Capability, MAX_DESK_CAPACITY, MAX_DESK_SKILLS, MAX_OFFER_NOTE_CHARS, MAX_TEXT_CHARS, OfferId } from "../blackboard/index.ts";
 import type { DeskReplyRequest__Output } from "./generated/casemesh/v1/DeskReplyRequest.ts";
 import type { HandBackRequest__Output } from "./generated/casemesh/v1/HandBackRequest.ts";
 import type { OfferDecision__Output } from "./generated/casemesh/v1/OfferDecision.ts";

@@ -1,11 +1,9 @@
 import { createHash } from "node:crypto";
 import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
-import { Channel, type BlackboardClient, type FactSource, type FactWriter } from "../blackboard/index.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
-import { ConflictError, NotFoundError, PermissionDeniedError } from "../core/errors.ts";
+import { type Clock, ConflictError, NotFoundError, PermissionDeniedError, systemClock } from "../core/index.ts";
 import { requireDesk } from "./credentials.ts";
-import { DEFAULT_DESK_HEARTBEAT_MS, OfferStateError, deskBoardOpener, type DeskBoard, type DeskOffer, type OfferState } from "./desk-board.ts";
+import { type BlackboardClient, Channel, DEFAULT_DESK_HEARTBEAT_MS, type DeskBoard, deskBoardOpener, type DeskOffer, type FactSource, type FactWriter, type OfferState, OfferStateError } from "../blackboard/index.ts";
 import { DeskReplyRequest, HandBackRequest, OfferDecision, ResolveRequest, SignInRequest } from "./desk-requests.ts";
 import { WITHDRAWN_EXPIRED, runDeskSession } from "./desk-session.ts";
 import type { AgentDeskServiceHandlers } from "./generated/casemesh/v1/AgentDeskService.ts";

@@ -1,9 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { BlackboardClient } from "../blackboard/index.ts";
-import type { Clock } from "../core/clock.ts";
-import { ConflictError } from "../core/errors.ts";
-import { OfferStateError, type DeskAgent, type DeskBoard, type DeskOffer } from "./desk-board.ts";
+import { type Clock, ConflictError } from "../core/index.ts";
+import { type BlackboardClient, type DeskAgent, type DeskBoard, type DeskOffer, OfferStateError } from "../blackboard/index.ts";
 import type { SignInRequest } from "./desk-requests.ts";
 import type { DeskEvent } from "./generated/casemesh/v1/DeskEvent.ts";
 import type { Timeline } from "./generated/casemesh/v1/Timeline.ts";

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { GENERATED_DIR, REPO_ROOT, generatorArgs } from "./proto-files.ts";
-import { isMain } from "../core/is-main.ts";
+import { isMain } from "../core/index.ts";
 
 /** Writes the TypeScript types for proto/ into `outDir`. */
 export function generateTypes(outDir: string): void {

@@ -1,6 +1,6 @@
 import { status, type StatusObject } from "@grpc/grpc-js";
 import { Metadata } from "@grpc/grpc-js";
-import { asCasemeshError, type ErrorCode } from "../core/errors.ts";
+import { asCasemeshError, type ErrorCode } from "../core/index.ts";
 
 /**
  * The one place errors become gRPC statuses. A caller's mistake keeps its

@@ -1,6 +1,5 @@
-import { hashAnswer, normalizeAddress, sealDigits, type BlackboardClient, type ContactDirectory, type CustomerMemory, type FactDraft, type FactWriter, type SealedStore } from "../blackboard/index.ts";
-import type { Channel } from "../blackboard/index.ts";
-import { ConflictError, NotFoundError } from "../core/errors.ts";
+import { type BlackboardClient, type Channel, type ContactDirectory, type CustomerMemory, type FactDraft, type FactWriter, hashAnswer, normalizeAddress, sealDigits, type SealedStore } from "../blackboard/index.ts";
+import { ConflictError, NotFoundError } from "../core/index.ts";
 import { caseIdFor, customerIdFor, linkKey, messageKey } from "./ids.ts";
 
 /**

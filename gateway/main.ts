@@ -7,15 +7,11 @@
  */
 import { format } from "node:util";
 import { setLogger } from "@grpc/grpc-js";
-import { loadConfig } from "../core/config.ts";
-import { openMeshClock } from "../core/shared-clock.ts";
-import { CasemeshError, ConfigError } from "../core/errors.ts";
-import { connectNats } from "../core/nats-connect.ts";
-import { createLogger } from "../observability/logger.ts";
-import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
+import { openMeshClock } from "../blackboard/index.ts";
+import { createLogger, createRegistry, serveMetrics } from "../observability/index.ts";
 import { loadCredentials } from "./credentials.ts";
 import { GatewayServer } from "./server.ts";
-import { onStop } from "../core/shutdown.ts";
+import { CasemeshError, ConfigError, connectNats, loadConfig, onStop } from "../core/index.ts";
 
 const EXIT_CONFIG = 2;
 const EXIT_FAILED = 1;

@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { counter, gauge, histogram } from "../observability/metric-helpers.ts";
+import { counter, gauge, histogram } from "../observability/index.ts";
 
 /**
  * Gateway metrics. Labels are bounded: method is one of the API's methods,

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { CredentialEntry, hashCredential } from "./credentials.ts";
-import { isMain } from "../core/is-main.ts";
+import { isMain } from "../core/index.ts";
 
 /** The grants that are not channels. */
 const ROLE_GRANTS: ReadonlySet<string> = new Set(["desk", "operator"]);

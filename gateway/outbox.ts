@@ -1,5 +1,5 @@
-import { sealedRefOf, type BlackboardClient, type Channel, type FactWriter, type SealedStore } from "../blackboard/index.ts";
-import { NotFoundError } from "../core/errors.ts";
+import { type BlackboardClient, type Channel, type FactWriter, sealedRefOf, type SealedStore } from "../blackboard/index.ts";
+import { NotFoundError } from "../core/index.ts";
 import { watchFacts, type FactWatchOptions } from "./case-events.ts";
 import type { OutboundReply } from "./generated/casemesh/v1/OutboundReply.ts";
 import { protoChannel } from "./requests.ts";

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { CaseId, Channel, FactId, MAX_TEXT_CHARS, normalizeAddress } from "../blackboard/index.ts";
-import { ContractViolationError } from "../core/errors.ts";
-import { AgentId } from "./desk-board.ts";
+import { ContractViolationError } from "../core/index.ts";
+import { AgentId, CaseId, Channel, FactId, MAX_TEXT_CHARS, normalizeAddress } from "../blackboard/index.ts";
 import type { ConfirmDeliveryRequest__Output } from "./generated/casemesh/v1/ConfirmDeliveryRequest.ts";
 import type { OutboxRequest__Output } from "./generated/casemesh/v1/OutboxRequest.ts";
 import type { GetTimelineRequest__Output } from "./generated/casemesh/v1/GetTimelineRequest.ts";

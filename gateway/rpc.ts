@@ -9,9 +9,9 @@ import {
 import type { EventEmitter } from "node:events";
 import type { Logger } from "pino";
 import type { Channel } from "../blackboard/index.ts";
-import { OverloadedError, TimeoutError, TooLargeError, UnavailableError, asCasemeshError } from "../core/errors.ts";
+import { asCasemeshError, OverloadedError, TimeoutError, TooLargeError, UnavailableError } from "../core/index.ts";
 import type { Authenticator, Principal } from "./credentials.ts";
-import { childTraceparent } from "../observability/traceparent.ts";
+import { childTraceparent } from "../observability/index.ts";
 import { statusName, toGrpcStatus } from "./grpc-status.ts";
 import { streamWriter, type WritableCall } from "./stream-io.ts";
 import type { GatewayMetrics } from "./metrics.ts";

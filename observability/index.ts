@@ -6,3 +6,4 @@ export type { MetricsServer } from "./metrics-server.ts";
 export { redactText, luhnValid, CARD_MASK } from "./redact.ts";
 export { newTraceparent, childTraceparent, TRACEPARENT_PATTERN } from "./traceparent.ts";
 export { counter, gauge, histogram, LATENCY_BUCKETS } from "./metric-helpers.ts";
+export { samples, sumOf } from "./scrape.ts";

@@ -1,6 +1,5 @@
 import { RequestStrategy, type JsMsg } from "nats";
-import { inspectFact, type FactOf } from "../blackboard/contracts.ts";
-import type { Bid } from "../blackboard/contract-kinds.ts";
+import { type Bid, type FactOf, inspectFact } from "../blackboard/index.ts";
 import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
 import type { MeshContext } from "./mesh-context.ts";
 import { Award, AwardReply, BidReply, awardSubject, cfpSubject, decodeJson, type CallForProposals, type Settled } from "./protocol.ts";

@@ -1,10 +1,10 @@
 import type { KV } from "nats";
 import { z } from "zod";
-import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
-import { UnavailableError } from "../core/errors.ts";
+import { Capability, CaseId, WorkId } from "../blackboard/index.ts";
+import { UnavailableError } from "../core/index.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
-export { DEFAULT_LEASE_MS } from "../core/config.ts";
+export { DEFAULT_LEASE_MS } from "../core/index.ts";
 
 /** The claim on one need, kept under the need id in the claims bucket. */
 export const ClaimRecord = z.strictObject({

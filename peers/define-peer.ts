@@ -1,12 +1,8 @@
 import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { Capability } from "../blackboard/contract-envelope.ts";
-import type { FactData, FactKind } from "../blackboard/contract-kinds.ts";
-import type { CustomerMemory, StoredFact } from "../blackboard/projection-state.ts";
-import type { CaseState } from "../blackboard/projection-state.ts";
-import { ConfigError } from "../core/errors.ts";
-import type { Clock } from "../core/clock.ts";
+import { Capability, type CaseState, type CustomerMemory, type FactData, type FactKind, type StoredFact } from "../blackboard/index.ts";
+import { type Clock, ConfigError } from "../core/index.ts";
 import { PeerId, type CallForProposals, type PeerBidParts } from "./protocol.ts";
 
 /** How long one run of a step may take before it is aborted and retried. */

@@ -2,11 +2,8 @@ import { setMaxListeners } from "node:events";
 import type { JsMsg, KV, NatsConnection, Subscription } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { BlackboardClient } from "../blackboard/client.ts";
-import { FactWriter } from "../blackboard/writer.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
-import { DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from "../core/config.ts";
-import { ConfigError } from "../core/errors.ts";
+import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import { type Clock, ConfigError, DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, systemClock } from "../core/index.ts";
 import { NeedAuction } from "./auctioneer.ts";
 import { openBuckets, openPresenceBucket } from "./buckets.ts";
 import { ClaimStore } from "./claims.ts";
@@ -34,7 +31,7 @@ export interface PeerHostOptions {
   dedupWindowMs: number;
   /** The lease clock. @default systemClock */
   clock?: Clock;
-  /** The mesh clock: stamps facts and is the handlers' `clock` (see core/shared-clock.ts). @default the wall clock for facts, the lease clock for handlers */
+  /** The mesh clock: stamps facts and is the handlers' `clock` (see blackboard/shared-clock.ts). @default the wall clock for facts, the lease clock for handlers */
   meshClock?: Clock;
   /** @default DEFAULT_LEASE_MS; every process in a mesh must use the same lease. */
   leaseMs?: number;

@@ -5,9 +5,9 @@
 export { definePeer, capability, DEFAULT_CAPACITY, DEFAULT_MAX_STEP_RUNS, DEFAULT_STEP_TIMEOUT_MS } from "./define-peer.ts";
 export type { PeerDefinition, CapabilitySpec, StepContext, StepResult, StepFact, FollowUp, NeedView } from "./define-peer.ts";
 export { PeerHost, DEFAULT_BID_WINDOW_MS } from "./host.ts";
-export { DEFAULT_DRAIN_GRACE_MS } from "../core/config.ts";
+export { DEFAULT_DRAIN_GRACE_MS } from "../core/index.ts";
 export { runPeers } from "./process.ts";
-export { isMain } from "../core/is-main.ts";
+export { isMain } from "../core/index.ts";
 export type { RunPeersOptions, PeerProcess, Sidecar } from "./process.ts";
 export type { PeerHostOptions } from "./host.ts";
 export type { AwardEvent } from "./mesh-context.ts";
@@ -19,3 +19,4 @@ export type { BidParts } from "./protocol.ts";
 export { CLAIMS_BUCKET, PRESENCE_BUCKET } from "./buckets.ts";
 export { NEEDS_CONSUMER } from "./needs-consumer.ts";
 export { childNeedId } from "./need-ids.ts";
+export { Directory, PRESENCE_TTL_HEARTBEATS } from "./presence.ts";

@@ -1,9 +1,8 @@
 import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { BlackboardClient } from "../blackboard/client.ts";
-import type { FactWriter } from "../blackboard/writer.ts";
-import type { Clock } from "../core/clock.ts";
+import type { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import type { Clock } from "../core/index.ts";
 import type { ClaimEntry, ClaimStore } from "./claims.ts";
 import type { PeerMetrics } from "./metrics.ts";
 import type { Directory } from "./presence.ts";

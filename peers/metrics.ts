@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { counter, gauge, histogram } from "../observability/metric-helpers.ts";
+import { counter, gauge, histogram } from "../observability/index.ts";
 
 /** Metrics of the peer runtime: every handoff, auction, lease and step. */
 export function peerMetrics(registry: Registry) {

@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from "nats";
 import type { Logger } from "pino";
-import { FACTS_STREAM, factKindFilter } from "../blackboard/subjects.ts";
+import { factKindFilter, FACTS_STREAM } from "../blackboard/index.ts";
 
 /** The durable consumer every peer process pulls needs from. */
 export const NEEDS_CONSUMER = "casemesh-needs";

@@ -2,12 +2,11 @@ import { EventEmitter } from "node:events";
 import type { KV, KvEntry } from "nats";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { Capability } from "../blackboard/contract-envelope.ts";
-import { LiveKvWatch } from "./kv-watch.ts";
+import { Capability } from "../blackboard/index.ts";
+import { LiveKvWatch } from "../core/index.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
-export { DEFAULT_HEARTBEAT_MS } from "../core/config.ts";
-export { WATCH_RETRY_MS } from "./kv-watch.ts";
+export { DEFAULT_HEARTBEAT_MS } from "../core/index.ts";
 /** A peer not heard from for this many heartbeats is gone from every directory. */
 export const PRESENCE_TTL_HEARTBEATS = 3;
 
@@ -51,7 +50,11 @@ export class Directory extends EventEmitter {
   }
 
   async start(): Promise<void> {
-    this.#watch = await LiveKvWatch.start(this.#kv, (entry) => this.#apply(entry), this.#log, "presence");
+    this.#watch = await LiveKvWatch.start(
+      this.#kv,
+      (entry) => this.#apply(entry),
+      (err, when) => this.#log.warn({ err: String(err) }, when === "ended" ? "presence watch ended; watching again" : "cannot watch presence yet; retrying"),
+    );
     this.#prune = setInterval(() => this.#pruneStale(), Math.max(100, Math.floor(this.#ttlMs / 3)));
     this.#prune.unref();
   }

@@ -1,18 +1,11 @@
-import type { Clock } from "../core/clock.ts";
-import { loadConfig } from "../core/config.ts";
-import { ConfigError } from "../core/errors.ts";
-import { connectNats } from "../core/nats-connect.ts";
-import { openMeshClock } from "../core/shared-clock.ts";
-import { createLogger } from "../observability/logger.ts";
-import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
+import { openMeshClock } from "../blackboard/index.ts";
 import type { NatsConnection } from "nats";
 import type { Registry } from "prom-client";
-import type { Config } from "../core/config.ts";
-import type { Logger } from "../observability/logger.ts";
+import { createLogger, createRegistry, type Logger, serveMetrics } from "../observability/index.ts";
 import type { PeerDefinition } from "./define-peer.ts";
 import { PeerHost } from "./host.ts";
 import type { WeightTable } from "./utility.ts";
-import { onStop } from "../core/shutdown.ts";
+import { type Clock, type Config, ConfigError, connectNats, loadConfig, onStop } from "../core/index.ts";
 
 /** What a peer process has once it is connected: for peers that need the connection (a ledger, a timer loop). */
 export interface PeerProcess {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
+import { Capability, CaseId, WorkId } from "../blackboard/index.ts";
 
 /**
  * The messages peers send each other, parsed with zod on both sides.
@@ -18,7 +18,7 @@ import { Capability, CaseId, WorkId } from "../blackboard/contract-envelope.ts";
 export const PeerId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
 export type PeerId = z.infer<typeof PeerId>;
 
-export { decodeJson } from "../core/json.ts";
+export { decodeJson } from "../core/index.ts";
 
 export const cfpSubject = (capability: string) => `casemesh.cfp.${capability}`;
 export const awardSubject = (peerId: string) => `casemesh.peer.${peerId}.award`;

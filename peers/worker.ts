@@ -1,9 +1,7 @@
 import type { Subscription } from "nats";
 import type { Logger } from "pino";
-import type { FactData } from "../blackboard/contract-kinds.ts";
-import { accountScopeViolation, type Fact } from "../blackboard/contracts.ts";
-import type { FactDraft } from "../blackboard/writer.ts";
-import { asCasemeshError } from "../core/errors.ts";
+import { accountScopeViolation, type Fact, type FactData, type FactDraft } from "../blackboard/index.ts";
+import { asCasemeshError } from "../core/index.ts";
 import type { ClaimEntry } from "./claims.ts";
 import {
   DEFAULT_MAX_STEP_RUNS,

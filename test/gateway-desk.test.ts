@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { status, type ClientReadableStream } from "@grpc/grpc-js";
 import { BlackboardClient } from "../blackboard/client.ts";
-import { DeskBoard } from "../gateway/desk-board.ts";
+import { DeskBoard } from "../blackboard/desk-board.ts";
 import type { DeskEvent__Output } from "../gateway/generated/casemesh/v1/DeskEvent.ts";
 import type { AgentDeskServiceClient } from "../gateway/generated/casemesh/v1/AgentDeskService.ts";
 import { TOKENS, auth, call, callFails, channelClient, collect, deskClient, startGateway } from "./harness/gateway.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { status } from "@grpc/grpc-js";
-import { DeskBoard } from "../gateway/desk-board.ts";
+import { DeskBoard } from "../blackboard/desk-board.ts";
 import type { CaseEvent__Output } from "../gateway/generated/casemesh/v1/CaseEvent.ts";
 import type { SessionEvent__Output } from "../gateway/generated/casemesh/v1/SessionEvent.ts";
 import type { Timeline__Output } from "../gateway/generated/casemesh/v1/Timeline.ts";

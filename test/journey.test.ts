@@ -16,7 +16,7 @@ import { DevCredentialsFile } from "../bin/dev-credentials.ts";
 import { RUNNING_MESH_FILE, readRunningMesh, type RunningMesh } from "../bin/running-mesh.ts";
 import { connectNats } from "../core/nats-connect.ts";
 import type { NatsServerProcess } from "../core/nats-server.ts";
-import { readSharedClockOffset } from "../core/shared-clock.ts";
+import { readSharedClockOffset } from "../blackboard/shared-clock.ts";
 import type { DeskEvent__Output } from "../gateway/generated/casemesh/v1/DeskEvent.ts";
 import { auth, call, channelClient, collect, deskClient } from "./harness/gateway.ts";
 import { startNats, tempDir } from "./harness/nats.ts";

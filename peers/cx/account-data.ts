@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { createHash } from "node:crypto";
-import { FACT_KINDS, Instant, Money, normalizeAddress, type Channel, type ContactDirectory } from "../../blackboard/index.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { type Channel, type ContactDirectory, FACT_KINDS, Instant, Money, normalizeAddress } from "../../blackboard/index.ts";
+import { ConfigError } from "../../core/index.ts";
 
 /**
  * The sample account system the account peer reads: accounts with their

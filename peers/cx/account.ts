@@ -10,12 +10,11 @@
  * `NATS_URL=… node --import tsx peers/cx/account.ts`.
  */
 import { z } from "zod";
-import { ContactDirectory, normalizeAddress, type Channel, type StoredFact } from "../../blackboard/index.ts";
-import { ConfigError, NotFoundError } from "../../core/errors.ts";
-import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
+import { type Channel, ContactDirectory, normalizeAddress, type StoredFact } from "../../blackboard/index.ts";
+import { capability, definePeer, type PeerDefinition, type PeerHost, runPeers, type StepContext } from "../index.ts";
 import { ArticleIntent, accountCustomerId, articlesFor, loadAccountData, publishRegisteredContacts, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
-import { isMain } from "../../core/is-main.ts";
+import { ConfigError, isMain, NotFoundError } from "../../core/index.ts";
 
 /** The capability this peer serves. */
 export const ACCOUNT_LOAD = "account.load";

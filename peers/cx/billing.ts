@@ -10,12 +10,11 @@
  */
 import { z } from "zod";
 import type { Money, StoredFact } from "../../blackboard/index.ts";
-import { ConfigError, PermissionDeniedError } from "../../core/errors.ts";
-import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepResult } from "../index.ts";
+import { capability, definePeer, type PeerDefinition, type PeerHost, runPeers, type StepResult } from "../index.ts";
 import type { Charge } from "./account-data.ts";
 import { latestOf } from "./case-facts.ts";
 import { Ledger, type CreditLedger } from "./ledger.ts";
-import { isMain } from "../../core/is-main.ts";
+import { ConfigError, isMain, PermissionDeniedError } from "../../core/index.ts";
 
 /** The capability this peer serves. */
 export const BILLING_DISPUTE = "billing.dispute";

@@ -12,16 +12,15 @@
  */
 import { z } from "zod";
 import { Channel, type StoredFact } from "../../blackboard/index.ts";
-import { ConfigError } from "../../core/errors.ts";
-import { capability, definePeer, runPeers, type FollowUp, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
+import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, runPeers, type StepContext } from "../index.ts";
 import { loadAccountData, type AccountData } from "./account-data.ts";
 import { REPLY, formatMoney } from "./billing.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
-import { assembleContext, loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
+import { assembleContext, type ContextHierarchy, loadContextHierarchy } from "./context/index.ts";
 import { FOLLOWUP_SCHEDULE } from "./followup.ts";
 import { AccountNumberAsk, accountNumbersIn, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
-import { isMain } from "../../core/is-main.ts";
+import { ConfigError, isMain } from "../../core/index.ts";
 
 /** The `about` of a reply that tells the customer a credit was applied: it schedules the follow-up. */
 export const ABOUT_CREDIT = "credit.applied";

@@ -1,10 +1,8 @@
 import type { Counter, Registry } from "prom-client";
 import type { Logger } from "pino";
-import { NotFoundError } from "../../core/errors.ts";
-import { OfferStateError, type DeskBoard, type DeskOffer } from "../../gateway/index.ts";
-import { counter } from "../../observability/metric-helpers.ts";
-import type { DeskAgentsView } from "./desk-agents.ts";
-import type { OfferWatcher } from "./desk-offers.ts";
+import { NotFoundError } from "../../core/index.ts";
+import { type DeskAgentsView, type DeskBoard, type DeskOffer, OfferStateError } from "../../blackboard/index.ts";
+import { counter } from "../../observability/index.ts";
 
 /**
  * Waiting on an accepted case while watching the person who holds it. An
@@ -40,7 +38,6 @@ export interface HeldCase {
   graceMs: number;
   board: DeskBoard;
   agents: DeskAgentsView;
-  offers: OfferWatcher;
   log: Logger;
   metrics: Registry;
   /** The step's signal: aborting it ends the wait (the offer is left as it is). */
@@ -90,7 +87,7 @@ async function settledOrAway(held: HeldCase): Promise<{ offer: DeskOffer | undef
   const onAbort = () => stop.abort(held.signal.reason);
   if (held.signal.aborted) onAbort();
   else held.signal.addEventListener("abort", onAbort, { once: true });
-  const settled = held.offers.until(held.offer.offerId, (o) => o?.state !== "accepted", undefined, stop.signal).then((w) => ({ offer: w.offer }));
+  const settled = held.board.waitForOffer(held.offer.offerId, (o) => o?.state !== "accepted", undefined, stop.signal).then((w) => ({ offer: w.offer }));
   const away = held.agents.awayFor(held.offer.agentId, held.graceMs, stop.signal).then(() => "away" as const);
   // The loser rejects when it is stopped below; nobody waits for it.
   settled.catch(() => undefined);

@@ -1,8 +1,7 @@
-import type { StoredFact } from "../../blackboard/index.ts";
-import { MAX_TEXT_CHARS } from "../../blackboard/index.ts";
-import { redactText } from "../../observability/redact.ts";
+import { MAX_TEXT_CHARS, type StoredFact } from "../../blackboard/index.ts";
+import { redactText } from "../../observability/index.ts";
 import { assembleContext, type ContextHierarchy } from "./context/index.ts";
-import { RulesReasoner, type Reasoner } from "./reasoners/index.ts";
+import { type Reasoner, RulesReasoner } from "./reasoners/index.ts";
 
 /**
  * What the human who takes a case is told: the reasoner's summary of the

@@ -15,20 +15,24 @@ import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { z } from "zod";
-import { Capability } from "../../blackboard/index.ts";
-import { loadConfig, type Config } from "../../core/config.ts";
-import { ConfigError, NotFoundError } from "../../core/errors.ts";
-import { connectNats } from "../../core/nats-connect.ts";
-import { AgentId, DEFAULT_DESK_HEARTBEAT_MS, DeskBoard, OfferStateError, type DeskOffer } from "../../gateway/index.ts";
-import { createLogger } from "../../observability/logger.ts";
-import { capability, definePeer, runPeers, type PeerDefinition, type PeerHost, type StepContext, type StepResult } from "../index.ts";
-import { loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
+import {
+  AgentId,
+  type AgentRoom,
+  Capability,
+  DEFAULT_DESK_HEARTBEAT_MS,
+  DeskAgentsView,
+  DeskBoard,
+  type DeskOffer,
+  OfferStateError,
+  offerToken,
+} from "../../blackboard/index.ts";
+import { createLogger } from "../../observability/index.ts";
+import { capability, definePeer, type PeerDefinition, type PeerHost, runPeers, type StepContext, type StepResult } from "../index.ts";
+import { type ContextHierarchy, loadContextHierarchy } from "./context/index.ts";
 import { DEFAULT_ABSENCE_GRACE_MS, waitWhileHeld } from "./desk-absence.ts";
-import { DeskAgentsView, type AgentRoom } from "./desk-agents.ts";
-import { OfferWatcher, offerToken } from "./desk-offers.ts";
 import { summarizeCase } from "./desk-summary.ts";
-import { reasonerFromEnv, type Reasoner } from "./reasoners/index.ts";
-import { isMain } from "../../core/is-main.ts";
+import { type Reasoner, reasonerFromEnv } from "./reasoners/index.ts";
+import { type Config, ConfigError, connectNats, isMain, loadConfig, NotFoundError } from "../../core/index.ts";
 
 /** The human capabilities a desk peer serves unless told otherwise. */
 export const DEFAULT_DESK_CAPABILITIES: readonly string[] = ["human.billing", "human.identity", "human.triage", "human.review"];
@@ -111,11 +115,10 @@ export function loadDeskConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig
   };
 }
 
-/** The desk board as the desk peer sees it: the board, the live agents, and a watcher of single offers. */
+/** The desk board as the desk peer sees it: the board and the live agents. */
 export interface DeskAccess {
   board: DeskBoard;
   agents: DeskAgentsView;
-  offers: OfferWatcher;
   /** Stops watching the agents. */
   close(): void;
 }
@@ -127,14 +130,13 @@ export interface DeskAccess {
  */
 export async function openDeskAccess(nc: NatsConnection, log: Logger, options: { heartbeatMs?: number; replicas?: number } = {}): Promise<DeskAccess> {
   const board = await DeskBoard.open(nc, { heartbeatMs: options.heartbeatMs ?? DEFAULT_DESK_HEARTBEAT_MS, ...(options.replicas === undefined ? {} : { replicas: options.replicas }) });
-  const agents = await DeskAgentsView.start(nc, board.ttlMs, log);
-  const offers = await OfferWatcher.open(nc);
-  return { board, agents, offers, close: () => agents.stop() };
+  const agents = DeskAgentsView.start(board, log);
+  return { board, agents, close: () => agents.stop() };
 }
 
 /** What the desk peer is made of. */
 export interface DeskPeerOptions {
-  desk: Pick<DeskAccess, "board" | "agents" | "offers">;
+  desk: Pick<DeskAccess, "board" | "agents">;
   /** @default loadDeskConfig() defaults */
   config?: Partial<DeskConfig>;
   /** @default reasonerFromEnv(process.env), made on first use with the step's metrics registry */
@@ -148,7 +150,7 @@ export interface DeskPeerOptions {
  * (its bid function answers per capability from the live agent view).
  */
 export function deskPeer(options: DeskPeerOptions): PeerDefinition {
-  const { board, agents, offers } = options.desk;
+  const { board, agents } = options.desk;
   const config: DeskConfig = {
     id: options.config?.id ?? process.env["PEER_ID"] ?? DEFAULT_DESK_PEER_ID,
     capabilities: options.config?.capabilities ?? [...DEFAULT_DESK_CAPABILITIES],
@@ -174,7 +176,7 @@ export function deskPeer(options: DeskPeerOptions): PeerDefinition {
     const token = offerToken(ctx.need.needId);
     // A re-run or a later holder of this need finds the offer an earlier run
     // made (same token), also when its agent has left the desk since.
-    let current = await findOffer(offers, token, ctx.need.needId);
+    let current = await findOffer(board, token, ctx.need.needId);
     if (current === undefined) {
       const room = pick(agents.withSkill(skill), passed, ctx);
       if (room === undefined) return reopen("no signed-in agent with the skill has room now");
@@ -230,7 +232,7 @@ export function deskPeer(options: DeskPeerOptions): PeerDefinition {
         if (offer.state !== "offered") release();
         switch (offer.state) {
           case "offered": {
-            const waited = await offers.until(offerId, (o) => o?.state !== "offered", Date.parse(offer.expiresAt), ctx.signal);
+            const waited = await board.waitForOffer(offerId, (o) => o?.state !== "offered", Date.parse(offer.expiresAt), ctx.signal);
             offer = waited.offer;
             if (waited.timedOut) offer = await lapse(offerId);
             break;
@@ -238,7 +240,7 @@ export function deskPeer(options: DeskPeerOptions): PeerDefinition {
           case "accepted":
             ctx.log.info({ agentId, offerId }, "accepted; the person is working the case");
             // Until resolved or handed back, by the agent or, once they have been away for the grace, for them.
-            offer = await waitWhileHeld({ offer, graceMs: config.absenceGraceMs, board, agents, offers, log: ctx.log, metrics: ctx.metrics, signal: ctx.signal });
+            offer = await waitWhileHeld({ offer, graceMs: config.absenceGraceMs, board, agents, log: ctx.log, metrics: ctx.metrics, signal: ctx.signal });
             break;
           case "resolved":
             ctx.log.info({ agentId, offerId, seq: offer.seq }, "resolved at the desk");
@@ -310,8 +312,8 @@ function pick(rooms: AgentRoom[], passedOver: readonly string[], ctx: StepContex
 }
 
 /** The offer this need already made under its token, if any (one still open first). */
-async function findOffer(offers: OfferWatcher, token: string, needId: string): Promise<DeskOffer | undefined> {
-  const mine = (await offers.find(token)).filter((o) => o.needId === needId);
+async function findOffer(board: DeskBoard, token: string, needId: string): Promise<DeskOffer | undefined> {
+  const mine = (await board.findOffers(token)).filter((o) => o.needId === needId);
   return mine.find((o) => o.state === "offered" || o.state === "accepted") ?? mine[0];
 }
 

@@ -1,11 +1,8 @@
 import { z } from "zod";
-import { clockFromEnv, type Clock } from "../../core/clock.ts";
-import { ConfigError } from "../../core/errors.ts";
-import { runPeers } from "../process.ts";
-import { PeerId } from "../protocol.ts";
+import { PeerId, runPeers } from "../index.ts";
 import { DEFAULT_FOLLOWUP_PEER_ID, followupPeer } from "./followup.ts";
 import { DEFAULT_TIMER_TICK_MS, TimerLoop } from "./followup-timers.ts";
-import { isMain } from "../../core/is-main.ts";
+import { type Clock, clockFromEnv, ConfigError, isMain } from "../../core/index.ts";
 
 /**
  * The follow-up peer as a process: the `followup.schedule` capability and the

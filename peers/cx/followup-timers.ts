@@ -2,13 +2,9 @@ import { createHash } from "node:crypto";
 import type { JetStreamManager, NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { BlackboardClient } from "../../blackboard/client.ts";
-import type { PendingTimer, StoredFact } from "../../blackboard/projection-state.ts";
-import { FACTS_STREAM } from "../../blackboard/subjects.ts";
-import { FactWriter } from "../../blackboard/writer.ts";
-import type { Clock } from "../../core/clock.ts";
-import { asCasemeshError } from "../../core/errors.ts";
-import { counter, gauge } from "../../observability/metric-helpers.ts";
+import { BlackboardClient, FACTS_STREAM, FactWriter, type PendingTimer, type StoredFact } from "../../blackboard/index.ts";
+import { asCasemeshError, type Clock } from "../../core/index.ts";
+import { counter, gauge } from "../../observability/index.ts";
 
 /**
  * The follow-up peer's timer loop. Every tick it asks the blackboard for the

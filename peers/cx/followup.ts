@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { Capability, Instant, KindName, WorkId } from "../../blackboard/contract-envelope.ts";
-import { systemClock, type Clock } from "../../core/clock.ts";
-import { capability, definePeer, type PeerDefinition } from "../define-peer.ts";
+import { Capability, Instant, KindName, WorkId } from "../../blackboard/index.ts";
+import { type Clock, systemClock } from "../../core/index.ts";
+import { capability, definePeer, type PeerDefinition } from "../index.ts";
 
 /**
  * The follow-up peer: durable timers. Its capability `followup.schedule` turns

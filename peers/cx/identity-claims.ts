@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { FACT_KINDS, type FactData, type StoredFact } from "../../blackboard/index.ts";
-import { ConfigError } from "../../core/errors.ts";
+import { ConfigError } from "../../core/index.ts";
 import { accountOfCustomer, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
 import type { ContextHierarchy } from "./context/index.ts";

@@ -1,8 +1,7 @@
 import type { KV, NatsConnection } from "nats";
 import { z } from "zod";
 import { Instant } from "../../blackboard/index.ts";
-import { UnavailableError } from "../../core/errors.ts";
-import { isCasRefusal, openFileBucket, readJsonEntry } from "../../core/kv.ts";
+import { isCasRefusal, openFileBucket, readJsonEntry, UnavailableError } from "../../core/index.ts";
 
 /**
  * Failed verification attempts per account, across cases, and the lock they

@@ -1,5 +1,5 @@
 import type { Counter, Registry } from "prom-client";
-import { counter } from "../../observability/metric-helpers.ts";
+import { counter } from "../../observability/index.ts";
 
 /** The identity peer's audit counters; every one of them is also a fact on the case. */
 export interface IdentityMetrics {

@@ -32,13 +32,12 @@
 import { createHash, randomInt } from "node:crypto";
 import type { NatsConnection } from "nats";
 import { z } from "zod";
-import { answerMatches, ContactDirectory, normalizeAddress, SealedStore, sealedReplyText, type StoredFact } from "../../blackboard/index.ts";
-import { ConfigError } from "../../core/errors.ts";
-import { isMain } from "../../core/is-main.ts";
-import { capability, definePeer, runPeers, type FollowUp, type PeerDefinition, type PeerHost, type StepContext, type StepFact, type StepResult } from "../index.ts";
+import { answerMatches, ContactDirectory, normalizeAddress, sealedReplyText, SealedStore, type StoredFact } from "../../blackboard/index.ts";
+import { ConfigError, isMain } from "../../core/index.ts";
+import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, runPeers, type StepContext, type StepFact, type StepResult } from "../index.ts";
 import { accountByAddress, accountCustomerId, loadAccountData, publishRegisteredContacts, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
-import { loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
+import { type ContextHierarchy, loadContextHierarchy } from "./context/index.ts";
 import { IdentityGuard, type LockoutPolicy } from "./identity-guard.ts";
 import {
   IDENTITY_FAILED_RULE,

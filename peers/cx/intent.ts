@@ -22,17 +22,16 @@
  */
 import { z } from "zod";
 import { Channel, FactId, type StoredFact } from "../../blackboard/index.ts";
-import { ConfigError } from "../../core/errors.ts";
-import { capability, definePeer, runPeers, type FollowUp, type PeerDefinition, type PeerHost, type StepContext } from "../index.ts";
+import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, runPeers, type StepContext } from "../index.ts";
 import { ACCOUNT_LOAD } from "./account.ts";
 import { loadAccountData, type AccountData } from "./account-data.ts";
 import { BILLING_DISPUTE, HUMAN_BILLING, REPLY } from "./billing.ts";
 import { factsOf } from "./case-facts.ts";
-import { assembleContext, loadContextHierarchy, type ContextHierarchy } from "./context/index.ts";
+import { assembleContext, type ContextHierarchy, loadContextHierarchy } from "./context/index.ts";
 import { IDENTITY_FALLBACK, IDENTITY_VERIFY, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
-import { MAX_ENTITIES, type Intent, type IntentClassification } from "./reasoners/index.ts";
-import { isMain } from "../../core/is-main.ts";
+import { type Intent, type IntentClassification, MAX_ENTITIES } from "./reasoners/index.ts";
+import { ConfigError, isMain } from "../../core/index.ts";
 
 /** The capability this peer serves (the gateway's first need of every message). */
 export const INTENT = "intent";

@@ -2,10 +2,7 @@ import { createHash } from "node:crypto";
 import type { KV, NatsConnection } from "nats";
 import { z } from "zod";
 import { Instant, Money } from "../../blackboard/index.ts";
-import { systemClock, type Clock } from "../../core/clock.ts";
-import { ConflictError, ContractViolationError, UnavailableError } from "../../core/errors.ts";
-import { isCasRefusal, openFileBucket, readJsonEntry } from "../../core/kv.ts";
-import { createIdGenerator } from "../../core/ids.ts";
+import { type Clock, ConflictError, ContractViolationError, createIdGenerator, isCasRefusal, openFileBucket, readJsonEntry, systemClock, UnavailableError } from "../../core/index.ts";
 
 /**
  * The credit ledger: the one side effect outside the mesh that must happen

@@ -1,5 +1,5 @@
 import type { Counter, Registry } from "prom-client";
-import { counter } from "../../observability/metric-helpers.ts";
+import { counter } from "../../observability/index.ts";
 
 /**
  * The re-ask counter: every time the mesh asks a customer for something the

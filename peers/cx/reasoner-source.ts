@@ -1,7 +1,7 @@
 import { Registry } from "prom-client";
-import { ConfigError } from "../../core/errors.ts";
-import type { StepContext } from "../define-peer.ts";
-import { reasonerFromEnv, type Reasoner, type ReasonerDeps } from "./reasoners/index.ts";
+import { ConfigError } from "../../core/index.ts";
+import type { StepContext } from "../index.ts";
+import { type Reasoner, type ReasonerDeps, reasonerFromEnv } from "./reasoners/index.ts";
 
 /**
  * How a CX peer gets its reasoner: a ready one, or a factory called once per

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
-import { ConfigError } from "../../../core/errors.ts";
+import { ConfigError } from "../../../core/index.ts";
 import { AssembledContext, OrganisationContext, ProductContext, ProtocolContext } from "./context-schema.ts";
 
 /**

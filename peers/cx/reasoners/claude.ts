@@ -9,8 +9,8 @@ import type { MessageParam, TextBlockParam, Tool, ToolUseBlock } from "@anthropi
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { z } from "zod";
-import { CasemeshError, ConfigError, ContractViolationError, TimeoutError, UnavailableError, type ContractIssue } from "../../../core/errors.ts";
-import { redactText } from "../../../observability/redact.ts";
+import { CasemeshError, ConfigError, type ContractIssue, ContractViolationError, TimeoutError, UnavailableError } from "../../../core/index.ts";
+import { redactText } from "../../../observability/index.ts";
 import type { AssembledContext } from "../context/context-schema.ts";
 import { channelShapeProblems, toSpeakable } from "./channel-shape.ts";
 import { countTokens, modelMetrics, type ModelMetrics } from "./model-metrics.ts";

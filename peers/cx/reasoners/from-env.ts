@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { z } from "zod";
-import { ConfigError } from "../../../core/errors.ts";
+import { ConfigError } from "../../../core/index.ts";
 import { ClaudeReasoner } from "./claude.ts";
 import type { Reasoner } from "./reasoner.ts";
 import { RulesReasoner } from "./rules.ts";

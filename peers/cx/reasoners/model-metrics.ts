@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Registry } from "prom-client";
-import { counter, histogram } from "../../../observability/metric-helpers.ts";
+import { counter, histogram } from "../../../observability/index.ts";
 import type { ReasonerOperation } from "./reasoner.ts";
 
 /** Model latency buckets in seconds, from 50 ms to 2 minutes. */

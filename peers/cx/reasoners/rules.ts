@@ -1,4 +1,4 @@
-import { redactText } from "../../../observability/redact.ts";
+import { redactText } from "../../../observability/index.ts";
 import { clip, sentence, toSpeakable } from "./channel-shape.ts";
 import type {
   ClassifyIntentInput,

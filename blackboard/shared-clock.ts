@@ -1,9 +1,8 @@
 import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
-import type { Logger } from "../observability/logger.ts";
-import type { Clock } from "./clock.ts";
-import { decodeJson, encodeJson } from "./json.ts";
+import type { Logger } from "../observability/index.ts";
+import { type Clock, decodeJson, encodeJson } from "../core/index.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:

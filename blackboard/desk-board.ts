@@ -1,10 +1,21 @@
-import { StorageType, type KV, type KvEntry, type NatsConnection, type QueuedIterator } from "nats";
+import { createHash } from "node:crypto";
+import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
 import { z } from "zod";
-import { Capability, CaseId, Instant, MAX_TEXT_CHARS, WorkId } from "../blackboard/index.ts";
-import { systemClock, type Clock } from "../core/clock.ts";
-import { ConflictError, ContractViolationError, NotFoundError, UnavailableError } from "../core/errors.ts";
-import { createIdGenerator, type IdGenerator } from "../core/ids.ts";
-import { decodeJson } from "../core/json.ts";
+import { Capability, CaseId, Instant, WorkId } from "./contract-envelope.ts";
+import { MAX_TEXT_CHARS } from "./contract-kinds.ts";
+import {
+  type Clock,
+  ConflictError,
+  ContractViolationError,
+  createIdGenerator,
+  decodeJson,
+  followKv,
+  type IdGenerator,
+  isCasRefusal,
+  NotFoundError,
+  systemClock,
+  UnavailableError,
+} from "../core/index.ts";
 
 /**
  * The desk board: the NATS protocol between the gateways that hold human
@@ -41,8 +52,6 @@ export const MAX_DESK_SKILLS = 32;
 export const MAX_DESK_CAPACITY = 50;
 /** The longest note on an offer (a hand-back note, or why it was taken back). */
 export const MAX_OFFER_NOTE_CHARS = 2_000;
-/** How long a watch waits before watching again after it ended (a NATS restart). */
-export const OFFER_WATCH_RETRY_MS = 250;
 
 /** An agent id: 1-64 letters, digits, `_` or `-`; a KV key and a subject token. */
 export const AgentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -");
@@ -131,6 +140,26 @@ export interface Revisioned<T> {
   revision: number;
   /** Server time of the write, in ms since the epoch. */
   writtenAt: number;
+}
+
+/** What waiting on one offer ended with: the offer as last seen (undefined when there is none), and whether the deadline passed first. */
+export interface OfferWaitResult {
+  offer: DeskOffer | undefined;
+  timedOut: boolean;
+}
+
+/** A change to the signed-in agents, as {@link DeskBoard.followAgents} reports it. */
+export type AgentChange =
+  | { op: "put"; agent: DeskAgent; liveUntil: number }
+  | { op: "gone"; agentId: string }
+  | { op: "malformed"; key: string };
+
+/**
+ * The offer token of a need: stable across re-runs and re-awards of the need,
+ * so a later holder finds the offer an earlier one made.
+ */
+export function offerToken(needId: string): string {
+  return createHash("sha256").update(needId, "utf8").digest("hex").slice(0, 32);
 }
 
 /** A change to an agent's offers, as a watch reports it. */
@@ -260,7 +289,7 @@ export class DeskBoard {
       await this.#agents.delete(agentId, revision === undefined ? {} : { previousSeq: revision });
       return true;
     } catch (err) {
-      if (isCasMiss(err)) return false;
+      if (isCasRefusal(err)) return false;
       throw new UnavailableError(`cannot remove desk agent ${agentId}: ${String(err)}`, { cause: err });
     }
   }
@@ -356,38 +385,97 @@ export class DeskBoard {
    */
   async *watchOffers(agentId: string | undefined, signal: AbortSignal): AsyncGenerator<OfferChange> {
     const key = agentId === undefined ? ">" : `${AgentId.parse(agentId)}.>`;
-    let last = 0;
-    while (!signal.aborted && !this.#nc.isClosed()) {
-      let watch: QueuedIterator<KvEntry> | undefined;
-      try {
-        watch = await this.#offers.watch({ key, ...(last > 0 ? { resumeFromRevision: last + 1 } : {}) });
-      } catch {
-        watch = undefined;
-      }
-      if (watch !== undefined && signal.aborted) watch.stop();
-      else if (watch !== undefined) {
-        const w = watch;
-        const stop = () => w.stop();
-        signal.addEventListener("abort", stop, { once: true });
-        try {
-          for await (const entry of w) {
-            if (signal.aborted) break;
-            last = entry.revision;
-            yield offerChange(entry);
-          }
-        } catch {
-          // The watch failed; watch again below.
-        } finally {
-          signal.removeEventListener("abort", stop);
-          w.stop();
-        }
-      }
-      if (!signal.aborted) await sleep(OFFER_WATCH_RETRY_MS, signal);
+    for await (const entry of followKv(this.#offers, { key, signal, resume: "after-last", closed: () => this.#nc.isClosed() })) {
+      yield offerChange(entry);
     }
   }
 
+  /**
+   * Every offer made under `token` (see {@link offerToken}), whatever agent it
+   * went to, signed in or not: the keys `*.<token>`, filtered by the server.
+   * Malformed entries are left out.
+   */
+  async findOffers(token: string): Promise<DeskOffer[]> {
+    let entries: (KvEntry | null)[];
+    try {
+      const keys: string[] = [];
+      for await (const key of await this.#offers.keys(`*.${token}`)) keys.push(key);
+      keys.sort();
+      entries = await Promise.all(keys.map((k) => this.#offers.get(k)));
+    } catch (err) {
+      throw new UnavailableError(`cannot read the desk offers of token ${token}: ${String(err)}`, { cause: err });
+    }
+    return entries.flatMap((e) => {
+      if (e === null || e.operation !== "PUT") return [];
+      const change = offerChange(e);
+      return change.op === "put" ? [change.offer] : [];
+    });
+  }
+
+  /**
+   * Waits on one offer: a watch of its single key (the server filters; no
+   * other offer is replayed), watched again if it ends, until `done` holds
+   * for the offer as it is (undefined: deleted, malformed or never made), or
+   * `deadlineMs` (wall clock; undefined for none) passes, with `timedOut`.
+   * Rejects with the signal's reason when `signal` aborts.
+   */
+  async waitForOffer(offerId: string, done: (offer: DeskOffer | undefined) => boolean, deadlineMs: number | undefined, signal: AbortSignal): Promise<OfferWaitResult> {
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    if (signal.aborted) stop.abort();
+    let timedOut = false;
+    const timer =
+      deadlineMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            stop.abort();
+          }, Math.max(0, deadlineMs - Date.now()));
+    let last: DeskOffer | undefined;
+    try {
+      for await (const entry of followKv(this.#offers, { key: offerId, signal: stop.signal, closed: () => this.#nc.isClosed() })) {
+        const change = offerChange(entry);
+        last = change.op === "put" ? change.offer : undefined;
+        if (done(last)) return { offer: last, timedOut: false };
+      }
+      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
+      if (!timedOut) throw new UnavailableError(`the desk board's connection closed while waiting on offer ${offerId}`);
+      return { offer: last, timedOut: true };
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /**
+   * Every signed-in agent's entry as it is now, then every change, until
+   * `signal` aborts; a watch that ends is watched again from the start, so a
+   * view kept from it is rebuilt whole. Each live entry comes with the
+   * moment it stops being live ({@link DeskBoard.liveUntil}).
+   */
+  async *followAgents(signal: AbortSignal, onError?: (err: unknown, when: "open" | "ended") => void): AsyncGenerator<AgentChange> {
+    for await (const entry of followKv(this.#agents, { signal, closed: () => this.#nc.isClosed(), ...(onError === undefined ? {} : { onError }) })) {
+      if (entry.operation !== "PUT") {
+        yield { op: "gone", agentId: entry.key };
+        continue;
+      }
+      const parsed = DeskAgent.safeParse(decodeJson(entry.value));
+      yield parsed.success ? { op: "put", agent: parsed.data, liveUntil: this.liveUntil(entry) } : { op: "malformed", key: entry.key };
+    }
+  }
+
+  /**
+   * The one staleness rule for agents: an entry is live until `ttlMs` after
+   * its server write time (wall clock ms). nats-server 2.9 sends no delete
+   * when max age removes an entry, so readers check the age themselves.
+   */
+  liveUntil(entry: KvEntry): number {
+    return entry.created.getTime() + this.ttlMs;
+  }
+
   #stale(entry: KvEntry): boolean {
-    return Date.now() - entry.created.getTime() > this.ttlMs;
+    return this.liveUntil(entry) < Date.now();
   }
 
   #now(): string {
@@ -430,18 +518,12 @@ function revisioned<T>(value: T, entry: KvEntry): Revisioned<T> {
   return { value, revision: entry.revision, writtenAt: entry.created.getTime() };
 }
 
-/** True when a KV write was refused because the entry was not at the expected revision. */
-function isCasMiss(err: unknown): boolean {
-  const text = String(err);
-  return text.includes("wrong last sequence") || text.includes("key exists");
-}
-
 /** A compare-and-set write: its revision, or undefined when another writer got there first. */
 async function casWrite(op: () => Promise<number>): Promise<number | undefined> {
   try {
     return await op();
   } catch (err) {
-    if (isCasMiss(err)) return undefined;
+    if (isCasRefusal(err)) return undefined;
     throw new UnavailableError(`desk board write failed: ${String(err)}`, { cause: err });
   }
 }
@@ -452,16 +534,4 @@ async function kvRead<T>(op: () => Promise<T>, what: string): Promise<T> {
   } catch (err) {
     throw new UnavailableError(`cannot read the desk ${what}: ${String(err)}`, { cause: err });
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -1,15 +1,12 @@
-import type { KvEntry, NatsConnection } from "nats";
 import type { Logger } from "pino";
-import { DESK_AGENTS_BUCKET, DeskAgent } from "../../gateway/index.ts";
-import { LiveKvWatch } from "../kv-watch.ts";
+import type { AgentChange, DeskAgent, DeskBoard } from "./desk-board.ts";
 
 /**
  * The desk peer's live, in-memory view of the human agents signed in on the
  * agent desk (the `casemesh_desk_agents` bucket), kept from a KV watch the
  * way the presence Directory keeps peers. A bid reads it and nothing else,
- * so bidding makes no network call. Entries age out by the bucket's TTL
- * measured from their server write time (nats-server 2.9 sends no delete when
- * max age removes one).
+ * so bidding makes no network call. Entries age out by the board's one
+ * staleness rule ({@link DeskBoard.liveUntil}).
  *
  * The view also counts the offers this process has made and is waiting on:
  * an agent's `active` (from the gateway) counts only accepted offers, so an
@@ -30,34 +27,32 @@ export interface AgentRoom {
 
 /** A live view of the signed-in desk agents. */
 export class DeskAgentsView {
-  readonly #ttlMs: number;
   readonly #log: Logger;
-  readonly #agents = new Map<string, { agent: DeskAgent; seenAt: number }>();
+  /** Live agents by id, each with the moment (wall clock ms) its entry stops being live. */
+  readonly #agents = new Map<string, { agent: DeskAgent; liveUntil: number }>();
   readonly #pending = new Map<string, number>();
   /** Called after each change to the agent's entry, by agent id. */
   readonly #listeners = new Map<string, Set<() => void>>();
-  #watch: LiveKvWatch | undefined;
+  readonly #stop = new AbortController();
 
-  private constructor(ttlMs: number, log: Logger) {
-    this.#ttlMs = ttlMs;
+  private constructor(log: Logger) {
     this.#log = log;
   }
 
-  /**
-   * Binds to the agents bucket (open a DeskBoard first: it creates the
-   * bucket with its TTL) and starts watching it. `ttlMs` is the board's
-   * `ttlMs`: an entry older than this is not live.
-   */
-  static async start(nc: NatsConnection, ttlMs: number, log: Logger): Promise<DeskAgentsView> {
-    const kv = await nc.jetstream().views.kv(DESK_AGENTS_BUCKET, { bindOnly: true });
-    const view = new DeskAgentsView(ttlMs, log);
-    view.#watch = await LiveKvWatch.start(kv, (entry) => view.#apply(entry), log, "desk agents");
+  /** Starts following the board's agents. */
+  static start(board: DeskBoard, log: Logger): DeskAgentsView {
+    const view = new DeskAgentsView(log);
+    const onError = (err: unknown, when: "open" | "ended") =>
+      log.warn({ err: String(err) }, when === "ended" ? "desk agents watch ended; watching again" : "cannot watch the desk agents yet; retrying");
+    void (async () => {
+      for await (const change of board.followAgents(view.#stop.signal, onError)) view.#apply(change);
+    })();
     return view;
   }
 
   /** Stops watching. */
   stop(): void {
-    this.#watch?.stop();
+    this.#stop.abort();
   }
 
   /** Live agents, in agent id order. */
@@ -144,40 +139,20 @@ export class DeskAgentsView {
 
   /** When the agent's entry stops being live (wall clock ms), or undefined when it is not live now. */
   #liveUntil(agentId: string): number | undefined {
-    const seen = this.#agents.get(agentId);
-    if (seen === undefined) return undefined;
-    const until = seen.seenAt + this.#ttlMs;
-    return until >= Date.now() ? until : undefined;
+    const until = this.#agents.get(agentId)?.liveUntil;
+    return until !== undefined && until >= Date.now() ? until : undefined;
   }
 
-  #apply(entry: KvEntry): void {
-    this.#update(entry);
-    for (const listener of this.#listeners.get(entry.key) ?? []) listener();
-  }
-
-  #update(entry: KvEntry): void {
-    if (entry.operation !== "PUT") {
-      this.#agents.delete(entry.key);
-      return;
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(new TextDecoder().decode(entry.value));
-    } catch {
-      json = undefined;
-    }
-    const parsed = DeskAgent.safeParse(json);
-    if (!parsed.success) {
-      this.#log.warn({ key: entry.key }, "ignoring a malformed desk agent entry");
-      return;
-    }
-    const age = Math.max(0, Date.now() - entry.created.getTime());
-    if (age > this.#ttlMs) return;
-    this.#agents.set(entry.key, { agent: parsed.data, seenAt: Date.now() - age });
+  #apply(change: AgentChange): void {
+    const agentId = change.op === "put" ? change.agent.agentId : change.op === "gone" ? change.agentId : change.key;
+    if (change.op === "put" && change.liveUntil >= Date.now()) this.#agents.set(agentId, { agent: change.agent, liveUntil: change.liveUntil });
+    else if (change.op !== "malformed") this.#agents.delete(agentId);
+    else this.#log.warn({ key: change.key }, "ignoring a malformed desk agent entry");
+    for (const listener of this.#listeners.get(agentId) ?? []) listener();
   }
 
   #prune(): void {
     const now = Date.now();
-    for (const [key, a] of this.#agents) if (now - a.seenAt > this.#ttlMs) this.#agents.delete(key);
+    for (const [key, a] of this.#agents) if (a.liveUntil < now) this.#agents.delete(key);
   }
 }
