@@ -25,9 +25,11 @@ const scale = (name: string) =>
     .regex(/^\d+$/, `${name} must be a whole number of copies (0 turns them off)`)
     .transform(Number)
     .refine((n) => n <= MAX_PEER_SCALE, `${name} must be at most ${MAX_PEER_SCALE}`)
-    .default(DEFAULT_PEER_SCALE);
+    .default(DEFAULT_PEER_SCALE)
+    .describe(`Copies of this reference peer \`npm start\` runs (0: none, at most ${MAX_PEER_SCALE}); copy n is <kind>-n.`);
 
-const ScaleEnv = z.strictObject(Object.fromEntries(PEER_KIND_NAMES.map((kind) => [scaleVar(kind), scale(scaleVar(kind))])));
+/** The CASEMESH_SCALE_<KIND> variables of `npm start`; each description is its row in docs/configuration.md. */
+export const ScaleEnv = z.strictObject(Object.fromEntries(PEER_KIND_NAMES.map((kind) => [scaleVar(kind), scale(scaleVar(kind))])));
 
 /** Copies to run of each peer kind. */
 export type PeerScale = Record<PeerKind, number>;

@@ -50,11 +50,13 @@ export class OffsetClock implements Clock {
 /** The environment variable that shifts a process's scheduling clock, in milliseconds (may be negative). */
 export const CLOCK_OFFSET_ENV = "CASEMESH_CLOCK_OFFSET_MS";
 
-const ClockOffset = z
+/** CASEMESH_CLOCK_OFFSET_MS; its description is its row in docs/configuration.md. */
+export const ClockOffset = z
   .string()
   .trim()
   .regex(/^-?\d{1,15}$/, `${CLOCK_OFFSET_ENV} must be a whole number of milliseconds, e.g. 86400000`)
-  .transform(Number);
+  .transform(Number)
+  .meta({ description: "Shifts one process's scheduling clock (the follow-up timer loop) from the mesh clock, in ms, may be negative: a test runs one process \"a day later\". Leases keep the wall clock.", whenUnset: "0" });
 
 /**
  * A process's scheduling clock: `base` (the wall clock, or the mesh's shared

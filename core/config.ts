@@ -65,39 +65,45 @@ const natsUrl = z
     "NATS_URL must be a comma-separated list of nats://host:port URLs",
   );
 
-const EnvSchema = z.object({
-  NATS_URL: natsUrl.optional(),
-  CASEMESH_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR),
-  CASEMESH_BLACKBOARD_DIR: z.string().min(1).optional(),
-  CASEMESH_LOCAL_NATS_PORT: port("CASEMESH_LOCAL_NATS_PORT", DEFAULT_LOCAL_NATS_PORT),
-  CASEMESH_METRICS_HOST: z.string().min(1).default("127.0.0.1"),
-  CASEMESH_BLACKBOARD_METRICS_PORT: port("CASEMESH_BLACKBOARD_METRICS_PORT", DEFAULT_BLACKBOARD_METRICS_PORT),
-  CASEMESH_REPLICA_ID: id("CASEMESH_REPLICA_ID"),
-  CASEMESH_DEDUP_WINDOW_MS: millis("CASEMESH_DEDUP_WINDOW_MS", 1_000, DEFAULT_DEDUP_WINDOW_MS),
+/** The environment every casemesh process reads; each field's description is its row in docs/configuration.md. */
+export const EnvSchema = z.object({
+  NATS_URL: natsUrl.optional().meta({ description: "The server(s), comma-separated nats://host:port URLs. Unset: `npm start` uses a server answering on CASEMESH_LOCAL_NATS_PORT or starts one; a blackboard, gateway or peer process run on its own needs it.", whenUnset: "unset" }),
+  CASEMESH_DATA_DIR: z.string().min(1).default(DEFAULT_DATA_DIR).describe("Where `npm start` keeps the local nats-server store, the blackboard folder, the development credentials and running-mesh.json."),
+  CASEMESH_BLACKBOARD_DIR: z.string().min(1).optional().meta({ description: "The blackboard replica's level folder.", whenUnset: "<data dir>/blackboard" }),
+  CASEMESH_LOCAL_NATS_PORT: port("CASEMESH_LOCAL_NATS_PORT", DEFAULT_LOCAL_NATS_PORT).describe("Where `npm start` looks for a running nats-server, and starts one if none answers."),
+  CASEMESH_METRICS_HOST: z.string().min(1).default("127.0.0.1").describe("The interface every process serves /metrics on."),
+  CASEMESH_BLACKBOARD_METRICS_PORT: port("CASEMESH_BLACKBOARD_METRICS_PORT", DEFAULT_BLACKBOARD_METRICS_PORT).describe("/metrics port of the blackboard (0: any free port); must differ from CASEMESH_LOCAL_NATS_PORT."),
+  CASEMESH_REPLICA_ID: id("CASEMESH_REPLICA_ID").meta({ description: "Names the blackboard replica in status answers and logs.", whenUnset: "<host>-<pid>" }),
+  CASEMESH_DEDUP_WINDOW_MS: millis("CASEMESH_DEDUP_WINDOW_MS", 1_000, DEFAULT_DEDUP_WINDOW_MS).describe("JetStream's deduplication window for Nats-Msg-Id, in ms (at least 1000)."),
   CASEMESH_STREAM_REPLICAS: z
     .enum(["1", "3", "5"], { message: "CASEMESH_STREAM_REPLICAS must be 1, 3 or 5" })
     .transform(Number)
-    .default(1),
-  CASEMESH_LEASE_MS: millis("CASEMESH_LEASE_MS", 200, DEFAULT_LEASE_MS),
-  CASEMESH_HEARTBEAT_MS: millis("CASEMESH_HEARTBEAT_MS", 50, DEFAULT_HEARTBEAT_MS),
-  CASEMESH_DRAIN_GRACE_MS: millis("CASEMESH_DRAIN_GRACE_MS", 0, DEFAULT_DRAIN_GRACE_MS),
-  CASEMESH_PEER_METRICS_PORT: port("CASEMESH_PEER_METRICS_PORT", 0),
-  CASEMESH_HOST_ID: id("CASEMESH_HOST_ID"),
+    .default(1)
+    .describe("JetStream replicas of the casemesh streams and buckets: 1 on one server, 3 on a production cluster."),
+  CASEMESH_LEASE_MS: millis("CASEMESH_LEASE_MS", 200, DEFAULT_LEASE_MS).describe("How long a claim lives without renewal, in ms; the same in every process of a mesh, and at least twice CASEMESH_HEARTBEAT_MS."),
+  CASEMESH_HEARTBEAT_MS: millis("CASEMESH_HEARTBEAT_MS", 50, DEFAULT_HEARTBEAT_MS).describe("How often peers announce their presence and auctioneers check their claims, in ms."),
+  CASEMESH_DRAIN_GRACE_MS: millis("CASEMESH_DRAIN_GRACE_MS", 0, DEFAULT_DRAIN_GRACE_MS).describe("How long a draining peer process lets its steps finish before it releases their claims, in ms."),
+  CASEMESH_PEER_METRICS_PORT: port("CASEMESH_PEER_METRICS_PORT", 0).describe("/metrics port of a peer process (0: any free port; its \"peers ready\" log line says which)."),
+  CASEMESH_HOST_ID: id("CASEMESH_HOST_ID").meta({ description: "Names a peer process as an auctioneer; unique in the mesh. `npm start` names its peer processes <host id>-<peer id>.", whenUnset: "<host>-<pid>" }),
   CASEMESH_GATEWAY_ADDRESS: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/, "CASEMESH_GATEWAY_ADDRESS must be host:port, e.g. 127.0.0.1:50051")
-    .default(DEFAULT_GATEWAY_ADDRESS),
-  CASEMESH_GATEWAY_METRICS_PORT: port("CASEMESH_GATEWAY_METRICS_PORT", DEFAULT_GATEWAY_METRICS_PORT),
-  CASEMESH_GATEWAY_ID: id("CASEMESH_GATEWAY_ID"),
-  CASEMESH_GATEWAY_CREDENTIALS: z.string().min(1).optional(),
-  CASEMESH_GATEWAY_CREDENTIALS_FILE: z.string().min(1).optional(),
-  CASEMESH_GATEWAY_TLS_CERT_FILE: z.string().min(1).optional(),
-  CASEMESH_GATEWAY_TLS_KEY_FILE: z.string().min(1).optional(),
-  CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
-  CASEMESH_GATEWAY_MAX_IN_FLIGHT: count("CASEMESH_GATEWAY_MAX_IN_FLIGHT", DEFAULT_GATEWAY_MAX_IN_FLIGHT),
-  CASEMESH_GATEWAY_MAX_STREAMS: count("CASEMESH_GATEWAY_MAX_STREAMS", DEFAULT_GATEWAY_MAX_STREAMS),
-  CASEMESH_CLOCK: z.enum(["system", "shared"], { message: "CASEMESH_CLOCK must be system or shared" }).default("system"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    .default(DEFAULT_GATEWAY_ADDRESS)
+    .describe("host:port the gateway listens on for gRPC."),
+  CASEMESH_GATEWAY_METRICS_PORT: port("CASEMESH_GATEWAY_METRICS_PORT", DEFAULT_GATEWAY_METRICS_PORT).describe("/metrics port of the gateway (0: any free port)."),
+  CASEMESH_GATEWAY_ID: id("CASEMESH_GATEWAY_ID").meta({ description: "Names the gateway in the facts it writes and in its logs.", whenUnset: "<host>-<pid>" }),
+  CASEMESH_GATEWAY_CREDENTIALS: z.string().min(1).optional().meta({ description: "The gateway's credentials, inline: a JSON list of {id, sha256, channels, desk?, operator?}. Set this or CASEMESH_GATEWAY_CREDENTIALS_FILE, not both; `npm start` makes development ones when neither is set.", whenUnset: "unset" }),
+  CASEMESH_GATEWAY_CREDENTIALS_FILE: z.string().min(1).optional().meta({ description: "A file holding the credential list of CASEMESH_GATEWAY_CREDENTIALS.", whenUnset: "unset" }),
+  CASEMESH_GATEWAY_TLS_CERT_FILE: z.string().min(1).optional().meta({ description: "The gateway's TLS certificate (PEM); with CASEMESH_GATEWAY_TLS_KEY_FILE it turns TLS on.", whenUnset: "unset (no TLS)" }),
+  CASEMESH_GATEWAY_TLS_KEY_FILE: z.string().min(1).optional().meta({ description: "The private key of CASEMESH_GATEWAY_TLS_CERT_FILE (PEM); the two are set together.", whenUnset: "unset" }),
+  CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE: z.string().min(1).optional().meta({ description: "Mutual TLS: clients must present a certificate signed by this CA (PEM). Needs the certificate and key.", whenUnset: "unset" }),
+  CASEMESH_GATEWAY_MAX_IN_FLIGHT: count("CASEMESH_GATEWAY_MAX_IN_FLIGHT", DEFAULT_GATEWAY_MAX_IN_FLIGHT).describe("Unary calls and session messages one gateway works on at once; past it, RESOURCE_EXHAUSTED."),
+  CASEMESH_GATEWAY_MAX_STREAMS: count("CASEMESH_GATEWAY_MAX_STREAMS", DEFAULT_GATEWAY_MAX_STREAMS).describe("Open gRPC streams (WatchCase, Session, Outbox, SignIn) one gateway holds at once; past it, RESOURCE_EXHAUSTED."),
+  CASEMESH_CLOCK: z
+    .enum(["system", "shared"], { message: "CASEMESH_CLOCK must be system or shared" })
+    .default("system")
+    .describe("The mesh clock: `system` is the wall clock; `shared` adds an offset the whole mesh follows (KV bucket casemesh_clock), which a demo or test moves forward. `npm start` gives its children `shared` unless this says `system`."),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info").describe("The pino log level."),
 });
 
 /** Everything a casemesh process reads from its environment, parsed once. */

@@ -31,12 +31,14 @@ export interface BillingConfig {
   humanThresholdMinor: number;
 }
 
-const BillingEnv = z.object({
+/** The billing peer's environment; each description is its row in docs/configuration.md. */
+export const BillingEnv = z.object({
   CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR: z
     .string()
     .regex(/^\d{1,12}$/, "CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR must be a whole number of minor units, e.g. 10000 for 100.00")
     .transform(Number)
-    .default(DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR),
+    .default(DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR)
+    .describe("The largest refund, in minor units of the charge's currency, the billing peer credits without a person; larger ones go to human.billing."),
 });
 
 /** Parses the billing peer's environment. @throws ConfigError naming the bad variable. */

@@ -86,16 +86,24 @@ const wholeMs = (name: string, min: number) =>
     .transform(Number)
     .refine((n) => n >= min, `${name} must be at least ${min}`);
 
-const DeskEnv = z.object({
-  PEER_ID: AgentId.optional(),
+/** The desk peer's environment; each description is its row in docs/configuration.md. */
+export const DeskEnv = z.object({
+  PEER_ID: AgentId.optional().meta({ description: "The desk peer's id; each copy needs its own.", whenUnset: DEFAULT_DESK_PEER_ID }),
   CASEMESH_DESK_CAPABILITIES: z
     .string()
     .transform((s) => s.split(",").map((c) => c.trim()).filter((c) => c !== ""))
     .pipe(z.array(Capability).min(1, "CASEMESH_DESK_CAPABILITIES must name at least one capability, e.g. human.billing"))
-    .optional(),
-  CASEMESH_DESK_RESERVATION_MS: wholeMs("CASEMESH_DESK_RESERVATION_MS", 100).optional(),
-  CASEMESH_DESK_STEP_TIMEOUT_MS: wholeMs("CASEMESH_DESK_STEP_TIMEOUT_MS", 1_000).optional(),
-  CASEMESH_DESK_ABSENCE_GRACE_MS: wholeMs("CASEMESH_DESK_ABSENCE_GRACE_MS", 100).optional(),
+    .optional()
+    .meta({ description: "The capabilities the desk peer bids for on behalf of the signed-in agents, comma-separated.", whenUnset: DEFAULT_DESK_CAPABILITIES.join(",") }),
+  CASEMESH_DESK_RESERVATION_MS: wholeMs("CASEMESH_DESK_RESERVATION_MS", 100)
+    .optional()
+    .meta({ description: "How long an offer waits for the agent to accept it, in ms.", whenUnset: String(DEFAULT_RESERVATION_MS) }),
+  CASEMESH_DESK_STEP_TIMEOUT_MS: wholeMs("CASEMESH_DESK_STEP_TIMEOUT_MS", 1_000)
+    .optional()
+    .meta({ description: "How long a human may hold an accepted case before the step times out, in ms.", whenUnset: String(DEFAULT_DESK_STEP_TIMEOUT_MS) }),
+  CASEMESH_DESK_ABSENCE_GRACE_MS: wholeMs("CASEMESH_DESK_ABSENCE_GRACE_MS", 100)
+    .optional()
+    .meta({ description: "How long the agent holding an accepted case may be away from the desk before the desk peer hands the case back, in ms.", whenUnset: String(DEFAULT_ABSENCE_GRACE_MS) }),
 });
 
 /** Parses the desk peer's environment (empty variables count as unset). @throws ConfigError naming the bad variable. */

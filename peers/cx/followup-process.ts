@@ -17,14 +17,16 @@ import { type Clock, clockFromEnv, ConfigError, isMain } from "../../core/index.
  * ```
  */
 
-const FollowupEnv = z.object({
-  CASEMESH_FOLLOWUP_PEER_ID: PeerId.default(DEFAULT_FOLLOWUP_PEER_ID),
+/** The follow-up process's own environment; each description is its row in docs/configuration.md. */
+export const FollowupEnv = z.object({
+  CASEMESH_FOLLOWUP_PEER_ID: PeerId.default(DEFAULT_FOLLOWUP_PEER_ID).describe("The follow-up peer's id (this process reads it instead of PEER_ID); each copy needs its own."),
   CASEMESH_FOLLOWUP_TICK_MS: z
     .string()
     .regex(/^\d+$/, "CASEMESH_FOLLOWUP_TICK_MS must be a number of milliseconds")
     .transform(Number)
     .refine((n) => n >= 10, "CASEMESH_FOLLOWUP_TICK_MS must be at least 10")
-    .default(DEFAULT_TIMER_TICK_MS),
+    .default(DEFAULT_TIMER_TICK_MS)
+    .describe("How often the timer loop asks the blackboard for due timers, in ms (at least 10)."),
 });
 
 /** The follow-up process's own settings, parsed from the environment. */
