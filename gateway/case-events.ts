@@ -1,6 +1,7 @@
 import type { JsMsg, NatsConnection } from "nats";
 import { type BlackboardClient, type Channel, EXPECT_CASE_SEQ_HEADER, type Fact, FACTS_STREAM, inspectFact } from "../blackboard/index.ts";
 import type { CaseEvent } from "./generated/casemesh/v1/CaseEvent.ts";
+import { protoFactKind } from "./proto-enums.ts";
 import { protoChannel } from "./requests.ts";
 import { parseJsonStrict } from "../core/index.ts";
 
@@ -16,7 +17,7 @@ export const CUSTOMER_FACING_KINDS: ReadonlySet<string> = new Set(["case.opened"
 
 /** A fact as a customer-facing event, or undefined for facts that are not. */
 export function toCaseEvent(seq: number, fact: Fact): CaseEvent | undefined {
-  const base = { seq: String(seq), case_id: fact.caseId, fact_id: fact.id, kind: fact.kind, at: fact.at };
+  const base = { seq: String(seq), case_id: fact.caseId, fact_id: fact.id, kind: protoFactKind(fact.kind), at: fact.at };
   const event = (channel: Channel | null, text: string): CaseEvent => ({ ...base, channel: protoChannel(channel), text });
   switch (fact.kind) {
     case "case.opened":

@@ -2,7 +2,9 @@
  * A small client of the gateway for Node programs (channel back ends, the
  * demo, tests): grpc-js clients of both services, built from the same proto
  * the gateway serves, and a promise-returning unary call with the credential
- * sent as `authorization: Bearer <credential>`.
+ * sent as `authorization: Bearer <credential>`. Enum fields arrive by name
+ * (`FACT_KIND_REPLY_DRAFTED`); `factKindOf` and `caseStatusOf` give the
+ * blackboard's names (`reply.drafted`, `resolved`) back.
  *
  * ```ts
  * const chat = channelClient("127.0.0.1:50051");
@@ -25,6 +27,8 @@ import type { AgentDeskServiceClient } from "./generated/casemesh/v1/AgentDeskSe
 import type { ChannelServiceClient } from "./generated/casemesh/v1/ChannelService.ts";
 import type { ProtoGrpcType as ChannelProto } from "./generated/channel.ts";
 import { loadApi } from "./proto.ts";
+
+export { caseStatusOf, factKindOf } from "./proto-enums.ts";
 
 let api: (ChannelProto & AgentDeskProto) | undefined;
 const services = () => (api ??= loadPackageDefinition(loadApi().packageDefinition) as unknown as ChannelProto & AgentDeskProto);

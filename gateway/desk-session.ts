@@ -4,6 +4,7 @@ import { type Clock, ConflictError } from "../core/index.ts";
 import { type BlackboardClient, type DeskAgent, type DeskBoard, type DeskOffer, OfferStateError } from "../blackboard/index.ts";
 import type { SignInRequest } from "./desk-requests.ts";
 import type { DeskEvent } from "./generated/casemesh/v1/DeskEvent.ts";
+import type { WithdrawalCause__Output } from "./generated/casemesh/v1/WithdrawalCause.ts";
 import type { Timeline } from "./generated/casemesh/v1/Timeline.ts";
 import { readTimeline } from "./timeline.ts";
 
@@ -95,12 +96,12 @@ export async function runDeskSession(o: DeskSessionOptions): Promise<void> {
   };
   const heartbeat = setInterval(() => void announce(), o.heartbeatMs);
 
-  const withdraw = async (offerId: string, reason: string) => {
+  const withdraw = async (offerId: string, cause: WithdrawalCause__Output, reason: string) => {
     const timer = shown.get(offerId);
     if (timer === undefined) return;
     clearTimeout(timer);
     shown.delete(offerId);
-    await o.send({ withdrawn: { offer_id: offerId, reason } });
+    await o.send({ withdrawn: { offer_id: offerId, reason, cause } });
   };
 
   // At its expiry an offer still open is marked expired (compare-and-set: an
@@ -116,7 +117,7 @@ export async function runDeskSession(o: DeskSessionOptions): Promise<void> {
     board.transition(offerId, ["offered"], "expired", { note: WITHDRAWN_EXPIRED }).catch(async (err: unknown) => {
       if (err instanceof OfferStateError) return;
       log.warn({ offerId, err: String(err) }, "cannot mark an offer expired; withdrawing it from the stream");
-      await withdraw(offerId, WITHDRAWN_EXPIRED).catch(() => undefined);
+      await withdraw(offerId, "WITHDRAWAL_CAUSE_EXPIRED", WITHDRAWN_EXPIRED).catch(() => undefined);
     });
   };
 
@@ -155,9 +156,9 @@ export async function runDeskSession(o: DeskSessionOptions): Promise<void> {
       else holding.delete(offerId);
       if (holding.size !== held) void announce();
 
-      if (change.op === "gone") await withdraw(offerId, WITHDRAWN_TAKEN_BACK);
+      if (change.op === "gone") await withdraw(offerId, "WITHDRAWAL_CAUSE_TAKEN_BACK", WITHDRAWN_TAKEN_BACK);
       else if (change.offer.state === "offered") await show(change.offer);
-      else if (change.offer.state === "expired") await withdraw(offerId, change.offer.note ?? WITHDRAWN_EXPIRED);
+      else if (change.offer.state === "expired") await withdraw(offerId, "WITHDRAWAL_CAUSE_EXPIRED", change.offer.note ?? WITHDRAWN_EXPIRED);
       else {
         // Accepted or declined by the agent (or settled): nothing to withdraw.
         clearTimeout(shown.get(offerId));

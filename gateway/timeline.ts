@@ -3,6 +3,7 @@ import { checkFact } from "../blackboard/index.ts";
 import type { Handoff } from "./generated/casemesh/v1/Handoff.ts";
 import type { Timeline } from "./generated/casemesh/v1/Timeline.ts";
 import type { TimelineFact } from "./generated/casemesh/v1/TimelineFact.ts";
+import { factKindOf, protoCaseStatus, protoFactKind } from "./proto-enums.ts";
 import { protoChannel } from "./requests.ts";
 
 /**
@@ -23,7 +24,7 @@ export async function readTimeline(blackboard: BlackboardClient, caseId: string,
   const timeline: Timeline = {
     case_id: state.caseId,
     customer_id: state.customerId ?? "",
-    status: state.status,
+    status: protoCaseStatus(state.status),
     channels: state.channels.map(protoChannel),
     current_channel: protoChannel(state.currentChannel),
     facts: facts.map(timelineFact),
@@ -54,7 +55,8 @@ export const CUSTOMER_TIMELINE_FIELDS: ReadonlyMap<string, readonly string[]> = 
  */
 export function customerTimeline(timeline: Timeline): Timeline {
   const facts = (timeline.facts ?? []).flatMap((f): TimelineFact[] => {
-    const fields = CUSTOMER_TIMELINE_FIELDS.get(f.kind ?? "");
+    const kind = factKindOf(f.kind ?? "FACT_KIND_UNSPECIFIED");
+    const fields = kind === undefined ? undefined : CUSTOMER_TIMELINE_FIELDS.get(kind);
     if (fields === undefined) return [];
     const data = JSON.parse(f.data_json ?? "{}") as Record<string, unknown>;
     const shown = Object.fromEntries(fields.filter((k) => Object.hasOwn(data, k)).map((k) => [k, data[k]]));
@@ -69,7 +71,8 @@ function timelineFact({ seq, fact }: StoredFact): TimelineFact {
   return {
     seq: String(seq),
     fact_id: fact.id,
-    kind: fact.kind,
+    kind: protoFactKind(fact.kind),
+    version: fact.v,
     at: fact.at,
     source_peer: fact.source.peer,
     source_capability: fact.source.capability,

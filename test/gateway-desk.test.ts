@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { status, type ClientReadableStream } from "@grpc/grpc-js";
 import { BlackboardClient } from "../blackboard/client.ts";
-import { DeskBoard } from "../blackboard/desk-board.ts";
+import { DESK_OFFERS_BUCKET, DeskBoard } from "../blackboard/desk-board.ts";
 import type { DeskEvent__Output } from "../gateway/generated/casemesh/v1/DeskEvent.ts";
 import type { AgentDeskServiceClient } from "../gateway/generated/casemesh/v1/AgentDeskService.ts";
 import { TOKENS, auth, call, callFails, channelClient, collect, deskClient, startGateway } from "./harness/gateway.ts";
@@ -141,7 +141,7 @@ test("offers reach the agent's stream with the summary and the case's timeline; 
   assert.equal(shown.expires_at, waiting.expiresAt);
   assert.equal(shown.timeline?.case_id, sent.case_id);
   assert.equal(shown.timeline?.current_channel, "CHAT");
-  const said = shown.timeline?.facts.filter((f) => f.kind === "message.received").map((f) => JSON.parse(f.data_json).text);
+  const said = shown.timeline?.facts.filter((f) => f.kind === "FACT_KIND_MESSAGE_RECEIVED").map((f) => JSON.parse(f.data_json).text);
   assert.deepEqual(said, ["My card was charged twice for the same order"]);
 
   // A live offer arrives as it is made, and is withdrawn when its reservation runs out.
@@ -149,18 +149,32 @@ test("offers reach the agent's stream with the summary and the case's timeline; 
   await eventually("the brief offer", async () => (linus.items.some((e) => e.offer?.offer_id === brief.offerId) ? true : undefined), 5_000);
   const withdrawn = await eventually("the brief offer withdrawn", async () => linus.items.find((e) => e.withdrawn?.offer_id === brief.offerId)?.withdrawn ?? undefined, 5_000);
   assert.match(withdrawn.reason, /expired/);
+  assert.equal(withdrawn.cause, "WITHDRAWAL_CAUSE_EXPIRED");
   assert.equal((await stateOf(brief.offerId))?.state, "expired");
 
   // The desk peer takes an offer back (another agent got the case): withdrawn, with its reason.
   await board.transition(waiting.offerId, ["offered"], "expired", { note: "another agent took the case" });
   const taken = await eventually("the waiting offer withdrawn", async () => linus.items.find((e) => e.withdrawn?.offer_id === waiting.offerId)?.withdrawn ?? undefined, 5_000);
   assert.equal(taken.reason, "another agent took the case");
+  assert.equal(taken.cause, "WITHDRAWAL_CAUSE_EXPIRED");
 
   const offered = linus.items.flatMap((e) => (e.offer ? [e.offer.offer_id] : []));
   assert.deepEqual(offered, [waiting.offerId, brief.offerId], "neither a lapsed offer nor another agent's is shown");
   assert.ok(!offered.includes(lapsed.offerId) && !offered.includes(elsewhere.offerId));
   linus.stream.cancel();
   await linus.ended;
+});
+
+test("an offer deleted from the desk board is withdrawn as taken back", async () => {
+  const sent = await customerCase("taken-back-cust");
+  const made = await offer("tova", sent);
+  const tova = await signIn("tova");
+  await eventually("the offer", async () => (tova.items.some((e) => e.offer?.offer_id === made.offerId) ? true : undefined));
+  await (await nc.jetstream().views.kv(DESK_OFFERS_BUCKET)).delete(made.offerId);
+  const withdrawn = await eventually("the offer withdrawn", async () => tova.items.find((e) => e.withdrawn?.offer_id === made.offerId)?.withdrawn ?? undefined, 5_000);
+  assert.deepEqual(withdrawn, { offer_id: made.offerId, reason: "the offer was taken back", cause: "WITHDRAWAL_CAUSE_TAKEN_BACK" });
+  tova.stream.cancel();
+  await tova.ended;
 });
 
 test("accept within the reservation, reply on the customer's current channel, resolve: the case is resolved, once", async () => {
@@ -194,7 +208,7 @@ test("accept within the reservation, reply on the customer's current channel, re
   assert.equal((await stateOf(work.offerId))?.state, "resolved");
   await eventually("mae holds no case", async () => ((await board.getAgent("mae"))?.value.active === 0 ? true : undefined), 5_000);
   const timeline = await call(customers, "getTimeline", { case_id: chat.case_id, channel: "CHAT", address: "mover" }, TOKENS.chat);
-  assert.equal(timeline.status, "resolved");
+  assert.equal(timeline.status, "CASE_STATUS_RESOLVED");
   mae.stream.cancel();
   await mae.ended;
 });

@@ -46,14 +46,14 @@ test("a customer moving chat → voice → email with linked addresses stays in 
   const timeline = await call(client, "getTimeline", { case_id: chat.case_id }, TOKENS.operator);
   assert.deepEqual(timeline.channels, ["CHAT", "VOICE", "EMAIL"]);
   assert.equal(timeline.current_channel, "EMAIL");
-  const messages = timeline.facts.filter((f) => f.kind === "message.received");
+  const messages = timeline.facts.filter((f) => f.kind === "FACT_KIND_MESSAGE_RECEIVED");
   assert.deepEqual(messages.map((m) => m.channel), ["CHAT", "VOICE", "EMAIL"]);
   assert.deepEqual(messages.map((m) => JSON.parse(m.data_json).text), ["I was charged twice for my October bill", "Calling about the double charge", "Following up by email"]);
   assert.ok(messages.every((m) => m.source_capability === "gateway" && m.source_peer === "test-gw"));
   const seqs = messages.map((m) => Number(m.seq));
   assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, "in log order");
   // Each message opened the first handoff: a need for intent.
-  const needs = timeline.facts.filter((f) => f.kind === "need.opened");
+  const needs = timeline.facts.filter((f) => f.kind === "FACT_KIND_NEED_OPENED");
   assert.equal(needs.length, 3);
   assert.ok(needs.every((n) => JSON.parse(n.data_json).capability === "intent"));
 });
@@ -72,6 +72,9 @@ test("a Send retried with the same client message id yields one fact, and the sa
   // The same id from another channel is another message.
   const other = await call(client, "send", { ...req, channel: "VOICE", address: "+15550000001" }, TOKENS.voice);
   assert.equal(other.duplicate, false);
+  // The key is per channel, not per address: the same id from another chat address is taken as a retry.
+  const elsewhere = await call(client, "send", { ...req, address: "retry-user-2", text: "someone else" }, TOKENS.chat);
+  assert.deepEqual([elsewhere.case_id, elsewhere.seq, elsewhere.duplicate], [first.case_id, first.seq, true]);
 });
 
 test("two retries racing each other write one message", async () => {
@@ -117,11 +120,45 @@ test("WatchCase streams customer-facing events after a sequence, then live ones"
   await writer.append({ caseId: first.case_id, kind: "reply.drafted", data: { channel: "chat", text: "We are on it.", replyTo: null } });
   const second = await call(client, "send", { channel: "CHAT", address: "watcher", text: "second", client_message_id: "w-2" }, TOKENS.chat);
   await eventually("two events", async () => (watch.items.length >= 2 ? true : undefined));
-  assert.deepEqual(watch.items.map((e) => [e.kind, e.text]), [["reply.drafted", "We are on it."], ["message.received", "second"]]);
+  assert.deepEqual(watch.items.map((e) => [e.kind, e.text]), [["FACT_KIND_REPLY_DRAFTED", "We are on it."], ["FACT_KIND_MESSAGE_RECEIVED", "second"]]);
   assert.equal(watch.items[1]?.seq, second.seq);
   assert.ok(watch.items.every((e) => Number(e.seq) > Number(first.seq)));
   const unknown = collect(client.watchCase({ case_id: "no-such-case", after_seq: "0", channel: "CHAT", address: "watcher" }, auth(TOKENS.chat)));
   assert.equal((await unknown.ended)?.code, status.NOT_FOUND);
+});
+
+test("WatchCase does not end when the case is resolved: a reply written after the resolution still arrives; the timeline says CASE_STATUS_RESOLVED", async () => {
+  const sent = await call(client, "send", { channel: "CHAT", address: "resolved-watcher", text: "is it fixed?", client_message_id: "rw-1" }, TOKENS.chat);
+  const stream = client.watchCase({ case_id: sent.case_id, after_seq: "0", channel: "CHAT", address: "resolved-watcher" }, auth(TOKENS.chat));
+  const watch = collect(stream);
+  const writer = await testWriter(nc);
+  await writer.append({ caseId: sent.case_id, kind: "case.resolved", data: { resolution: "fixed", by: "test" } });
+  await writer.append({ caseId: sent.case_id, kind: "reply.drafted", data: { channel: "chat", text: "Following up: all good?", replyTo: null } });
+  await eventually("the reply after the resolution", async () => (watch.items.length >= 4 ? true : undefined));
+  assert.deepEqual(watch.items.map((e) => [e.kind, e.channel, e.text]), [
+    ["FACT_KIND_CASE_OPENED", "CHAT", ""],
+    ["FACT_KIND_MESSAGE_RECEIVED", "CHAT", "is it fixed?"],
+    ["FACT_KIND_CASE_RESOLVED", "CHANNEL_UNSPECIFIED", "fixed"],
+    ["FACT_KIND_REPLY_DRAFTED", "CHAT", "Following up: all good?"],
+  ]);
+  const open = await Promise.race([watch.ended.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300))]);
+  assert.ok(open, "the stream is still open after the resolution");
+  const timeline = await call(client, "getTimeline", { case_id: sent.case_id }, TOKENS.operator);
+  assert.equal(timeline.status, "CASE_STATUS_RESOLVED");
+  assert.ok(timeline.facts.every((f) => f.version === 1 && f.kind !== "FACT_KIND_UNSPECIFIED"), "every fact has its kind and contract version");
+  stream.cancel();
+  await watch.ended;
+});
+
+test("a Send cut off by its deadline may have been written or not; retried with the same client message id it is stored once", async () => {
+  const sends = Array.from({ length: 6 }, (_, i) => ({ channel: "CHAT" as const, address: `deadline-user-${i}`, text: "are you there?", client_message_id: `deadline-${i}` }));
+  const cut = await Promise.allSettled(sends.map((req, i) => call(client, "send", req, TOKENS.chat, { deadline: Date.now() + i * 3 })));
+  assert.ok(cut.some((r) => r.status === "rejected" && (r.reason as { code?: number }).code === status.DEADLINE_EXCEEDED), "some were cut off");
+  for (const req of sends) {
+    const again = await call(client, "send", req, TOKENS.chat);
+    const stored = await factsOf(again.case_id, "message.received", Number(again.seq));
+    assert.deepEqual(stored.map((f) => f.seq), [Number(again.seq)], `${req.client_message_id} is stored once`);
+  }
 });
 
 test("a Session opens for an address, accepts messages, and streams back replies for its channel only", async () => {

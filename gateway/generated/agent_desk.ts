@@ -30,18 +30,31 @@ export interface ProtoGrpcType {
     v1: {
       /**
        * What human agent desktops call. Every call carries
-       * `authorization: Bearer <credential>` for a desk credential.
+       * `authorization: Bearer <credential>` for a desk credential; any other
+       * credential is PERMISSION_DENIED. The conventions (sizes, id formats, clocks,
+       * the status codes every call may answer) are in common.proto.
+       * 
+       * Work reaches an agent as an Offer on the SignIn stream, reserved for that
+       * agent until its expires_at (wall time). The agent accepts or declines it;
+       * an accepted offer is worked on with Reply and ended with Resolve or
+       * HandBack. Every call after SignIn names the agent and the offer; an offer
+       * made to another agent is PERMISSION_DENIED, an offer that does not exist
+       * (never made, deleted, or last changed more than 7 days ago) NOT_FOUND. Facts
+       * written at the desk name `desk:<agent_id>` as their source peer and the
+       * offer's capability as their source capability. Any gateway answers any call.
        */
       AgentDeskService: SubtypeConstructor<typeof grpc.Client, _casemesh_v1_AgentDeskServiceClient> & { service: _casemesh_v1_AgentDeskServiceDefinition }
       Attachment: MessageTypeDefinition<_casemesh_v1_Attachment, _casemesh_v1_Attachment__Output>
       Bid: MessageTypeDefinition<_casemesh_v1_Bid, _casemesh_v1_Bid__Output>
       CaseEvent: MessageTypeDefinition<_casemesh_v1_CaseEvent, _casemesh_v1_CaseEvent__Output>
+      CaseStatus: EnumTypeDefinition
       Channel: EnumTypeDefinition
       DecisionResponse: MessageTypeDefinition<_casemesh_v1_DecisionResponse, _casemesh_v1_DecisionResponse__Output>
       DeskDone: MessageTypeDefinition<_casemesh_v1_DeskDone, _casemesh_v1_DeskDone__Output>
       DeskEvent: MessageTypeDefinition<_casemesh_v1_DeskEvent, _casemesh_v1_DeskEvent__Output>
       DeskReplyRequest: MessageTypeDefinition<_casemesh_v1_DeskReplyRequest, _casemesh_v1_DeskReplyRequest__Output>
       DeskReplyResponse: MessageTypeDefinition<_casemesh_v1_DeskReplyResponse, _casemesh_v1_DeskReplyResponse__Output>
+      FactKind: EnumTypeDefinition
       HandBackRequest: MessageTypeDefinition<_casemesh_v1_HandBackRequest, _casemesh_v1_HandBackRequest__Output>
       Handoff: MessageTypeDefinition<_casemesh_v1_Handoff, _casemesh_v1_Handoff__Output>
       Offer: MessageTypeDefinition<_casemesh_v1_Offer, _casemesh_v1_Offer__Output>
@@ -52,6 +65,7 @@ export interface ProtoGrpcType {
       SignedIn: MessageTypeDefinition<_casemesh_v1_SignedIn, _casemesh_v1_SignedIn__Output>
       Timeline: MessageTypeDefinition<_casemesh_v1_Timeline, _casemesh_v1_Timeline__Output>
       TimelineFact: MessageTypeDefinition<_casemesh_v1_TimelineFact, _casemesh_v1_TimelineFact__Output>
+      WithdrawalCause: EnumTypeDefinition
     }
   }
 }

@@ -1,60 +1,89 @@
 // Original file: proto/casemesh/v1/common.proto
 
 import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_Channel__Output } from '../../casemesh/v1/Channel.ts';
+import type { FactKind as _casemesh_v1_FactKind, FactKind__Output as _casemesh_v1_FactKind__Output } from '../../casemesh/v1/FactKind.ts';
 import type { Long } from '@grpc/proto-loader';
 
 /**
- * A customer-facing event of a case, in log order.
+ * A customer-facing event of a case, in log order: a fact of kind
+ * case.opened, message.received, reply.drafted or case.resolved, and no other.
+ * Every reader of a case gets the same events (no source peer, need or bid).
  */
 export interface CaseEvent {
   /**
    * The fact's sequence in the log: resume a watch after it.
    */
   'seq'?: (number | string | Long);
+  /**
+   * The case the fact is on.
+   */
   'case_id'?: (string);
+  /**
+   * The fact's id.
+   */
   'fact_id'?: (string);
   /**
-   * message.received, reply.drafted, case.opened or case.resolved.
-   */
-  'kind'?: (string);
-  /**
-   * ISO-8601 UTC instant.
+   * When the fact was written, on the mesh clock (see the conventions above).
    */
   'at'?: (string);
   /**
-   * The channel the message came on, or the reply is for.
+   * The channel the case opened on (case.opened), the message came on
+   * (message.received), or the reply is for (reply.drafted);
+   * CHANNEL_UNSPECIFIED for case.resolved.
    */
   'channel'?: (_casemesh_v1_Channel);
   /**
-   * The customer's message, the reply, or the resolution.
+   * The customer's message, the reply, or the resolution; empty for
+   * case.opened. In the customer's message, the digits of a one-time code the
+   * case was waiting for are replaced with dots; a sealed reply reads
+   * `[sealed:<ref>] …`.
    */
   'text'?: (string);
+  /**
+   * FACT_KIND_CASE_OPENED, FACT_KIND_MESSAGE_RECEIVED, FACT_KIND_REPLY_DRAFTED
+   * or FACT_KIND_CASE_RESOLVED.
+   */
+  'kind'?: (_casemesh_v1_FactKind);
 }
 
 /**
- * A customer-facing event of a case, in log order.
+ * A customer-facing event of a case, in log order: a fact of kind
+ * case.opened, message.received, reply.drafted or case.resolved, and no other.
+ * Every reader of a case gets the same events (no source peer, need or bid).
  */
 export interface CaseEvent__Output {
   /**
    * The fact's sequence in the log: resume a watch after it.
    */
   'seq': (string);
+  /**
+   * The case the fact is on.
+   */
   'case_id': (string);
+  /**
+   * The fact's id.
+   */
   'fact_id': (string);
   /**
-   * message.received, reply.drafted, case.opened or case.resolved.
-   */
-  'kind': (string);
-  /**
-   * ISO-8601 UTC instant.
+   * When the fact was written, on the mesh clock (see the conventions above).
    */
   'at': (string);
   /**
-   * The channel the message came on, or the reply is for.
+   * The channel the case opened on (case.opened), the message came on
+   * (message.received), or the reply is for (reply.drafted);
+   * CHANNEL_UNSPECIFIED for case.resolved.
    */
   'channel': (_casemesh_v1_Channel__Output);
   /**
-   * The customer's message, the reply, or the resolution.
+   * The customer's message, the reply, or the resolution; empty for
+   * case.opened. In the customer's message, the digits of a one-time code the
+   * case was waiting for are replaced with dots; a sealed reply reads
+   * `[sealed:<ref>] …`.
    */
   'text': (string);
+  /**
+   * FACT_KIND_CASE_OPENED, FACT_KIND_MESSAGE_RECEIVED, FACT_KIND_REPLY_DRAFTED
+   * or FACT_KIND_CASE_RESOLVED.
+   */
+  'kind': (_casemesh_v1_FactKind__Output);
 }

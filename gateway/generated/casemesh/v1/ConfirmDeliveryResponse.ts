@@ -2,9 +2,12 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * The recorded delivery.
+ */
 export interface ConfirmDeliveryResponse {
   /**
-   * The reply.delivered fact's sequence.
+   * The reply.delivered fact's sequence (the first one's, for a duplicate).
    */
   'seq'?: (number | string | Long);
   /**
@@ -13,9 +16,12 @@ export interface ConfirmDeliveryResponse {
   'duplicate'?: (boolean);
 }
 
+/**
+ * The recorded delivery.
+ */
 export interface ConfirmDeliveryResponse__Output {
   /**
-   * The reply.delivered fact's sequence.
+   * The reply.delivered fact's sequence (the first one's, for a duplicate).
    */
   'seq': (string);
   /**

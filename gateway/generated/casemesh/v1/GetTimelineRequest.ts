@@ -6,6 +6,9 @@ import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_C
  * See WatchCaseRequest for who may read a case and what each field is for.
  */
 export interface GetTimelineRequest {
+  /**
+   * The case to read.
+   */
   'case_id'?: (string);
   /**
    * The channel of `address`; the credential must speak for it. Required for
@@ -28,6 +31,9 @@ export interface GetTimelineRequest {
  * See WatchCaseRequest for who may read a case and what each field is for.
  */
 export interface GetTimelineRequest__Output {
+  /**
+   * The case to read.
+   */
   'case_id': (string);
   /**
    * The channel of `address`; the credential must speak for it. Required for

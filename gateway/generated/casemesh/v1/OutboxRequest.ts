@@ -3,6 +3,9 @@
 import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_Channel__Output } from '../../casemesh/v1/Channel.ts';
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * Which channel's replies to stream.
+ */
 export interface OutboxRequest {
   /**
    * The channel whose replies to stream; the credential must speak for it.
@@ -14,6 +17,9 @@ export interface OutboxRequest {
   'after_seq'?: (number | string | Long);
 }
 
+/**
+ * Which channel's replies to stream.
+ */
 export interface OutboxRequest__Output {
   /**
    * The channel whose replies to stream; the credential must speak for it.

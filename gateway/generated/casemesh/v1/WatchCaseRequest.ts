@@ -11,9 +11,13 @@ import type { Long } from '@grpc/proto-loader';
  * customer's own view. A desk credential names the agent in `agent_id` and
  * reads a case the agent has an open offer of (offered or accepted), in
  * full. A credential configured for operator use reads any case in full and
- * needs none of these fields.
+ * needs none of these fields. A field a credential needs and lacks is
+ * INVALID_ARGUMENT.
  */
 export interface WatchCaseRequest {
+  /**
+   * The case to watch.
+   */
   'case_id'?: (string);
   /**
    * Only events with a larger sequence are sent; 0 sends the whole history.
@@ -45,9 +49,13 @@ export interface WatchCaseRequest {
  * customer's own view. A desk credential names the agent in `agent_id` and
  * reads a case the agent has an open offer of (offered or accepted), in
  * full. A credential configured for operator use reads any case in full and
- * needs none of these fields.
+ * needs none of these fields. A field a credential needs and lacks is
+ * INVALID_ARGUMENT.
  */
 export interface WatchCaseRequest__Output {
+  /**
+   * The case to watch.
+   */
   'case_id': (string);
   /**
    * Only events with a larger sequence are sent; 0 sends the whole history.
