@@ -33,7 +33,7 @@ import type { ServiceError } from "@grpc/grpc-js";
 import type { NatsConnection } from "nats";
 import { connectNats, isMain, loadConfig } from "../core/index.ts";
 import { advanceSharedClock } from "../blackboard/index.ts";
-import { auth, call, caseStatusOf, channelClient, type ChannelServiceClient, collect, factKindOf, type OutboundReply__Output, type Timeline__Output } from "../gateway/index.ts";
+import { auth, call, caseStatusOf, channelClient, type ChannelServiceClient, collect, type OutboundReply__Output, type Timeline__Output } from "../gateway/index.ts";
 import { samples, sumOf } from "../observability/index.ts";
 import { DevCredentialsFile } from "./dev-credentials.ts";
 import { readRunningMesh, type RunningMesh } from "./running-mesh.ts";
@@ -154,8 +154,8 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
     if (answer.case_id !== caseId) throw new DemoError(`the code landed on case ${answer.case_id}, not on ${caseId}`);
     timeline = await until(client, caseId, creds.operator, "the reply after the code", (t) => replyAfter(t, Number(answer.seq), "CHAT"));
     out(`   reply (chat): ${replyAfter(timeline, Number(answer.seq), "CHAT")}`);
-    if (!timeline.facts.some((f) => f.kind === "FACT_KIND_CREDIT_APPLIED")) {
-      const told = timeline.facts.find((f) => f.kind === "FACT_KIND_REPLY_DRAFTED" && Number(f.seq) > Number(answer.seq));
+    if (!timeline.facts.some((f) => f.kind === "credit.applied")) {
+      const told = timeline.facts.find((f) => f.kind === "reply.drafted" && Number(f.seq) > Number(answer.seq));
       throw new DemoError(`no credit was applied on case ${caseId}; the mesh replied: ${told?.data_json ?? "nothing"}`);
     }
 
@@ -186,7 +186,7 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
 
     timeline = await call(client, "GetTimeline", { case_id: caseId }, creds.operator);
     printTimeline(timeline);
-    const fired = timeline.facts.filter((f) => f.kind === "FACT_KIND_TIMER_FIRED").length;
+    const fired = timeline.facts.filter((f) => f.kind === "timer.fired").length;
     if (fired > 1) throw new DemoError(`the follow-up fired ${fired} times`);
     return {
       case: caseId,
@@ -194,8 +194,8 @@ async function journey(mesh: RunningMesh): Promise<DemoResult> {
       handoffs: timeline.handoffs.length,
       reasks: await reasks(mesh),
       verified_by: verifiedBy(timeline),
-      credit_applied: timeline.facts.filter((f) => f.kind === "FACT_KIND_CREDIT_APPLIED").length === 1,
-      followup_fired: fired === 1 && timeline.facts.some((f) => f.kind === "FACT_KIND_REPLY_DELIVERED" && f.channel === "EMAIL"),
+      credit_applied: timeline.facts.filter((f) => f.kind === "credit.applied").length === 1,
+      followup_fired: fired === 1 && timeline.facts.some((f) => f.kind === "reply.delivered" && f.channel === "EMAIL"),
     };
   } finally {
     client.close();
@@ -217,7 +217,7 @@ async function refuseRerun(client: ChannelServiceClient, credential: string, ope
   session.cancel();
   if (opened === "") return;
   const timeline = await call(client, "GetTimeline", { case_id: opened }, operator);
-  if (timeline.facts.some((f) => f.kind === "FACT_KIND_CREDIT_APPLIED")) {
+  if (timeline.facts.some((f) => f.kind === "credit.applied")) {
     throw new DemoError(
       `this mesh already ran the journey: Ada's case ${opened} holds the credit, and a charge is credited once. ` +
         "Run npm run demo -- --private for a fresh private mesh, or restart npm start with a new data folder and NATS store.",
@@ -227,7 +227,7 @@ async function refuseRerun(client: ChannelServiceClient, credential: string, ope
 
 /** The reply drafted for `channel` after `seq`, if any. */
 function replyAfter(timeline: Timeline__Output, seq: number, channel: string): string | undefined {
-  const fact = timeline.facts.find((f) => f.kind === "FACT_KIND_REPLY_DRAFTED" && Number(f.seq) > seq && f.channel === channel);
+  const fact = timeline.facts.find((f) => f.kind === "reply.drafted" && Number(f.seq) > seq && f.channel === channel);
   if (fact === undefined) return undefined;
   const data = JSON.parse(fact.data_json) as { text?: unknown };
   return typeof data.text === "string" ? data.text : "";
@@ -235,7 +235,7 @@ function replyAfter(timeline: Timeline__Output, seq: number, channel: string): s
 
 /** The method of the case's identity.verified, if it holds one. */
 function verifiedBy(timeline: Timeline__Output): string | null {
-  const fact = timeline.facts.find((f) => f.kind === "FACT_KIND_IDENTITY_VERIFIED");
+  const fact = timeline.facts.find((f) => f.kind === "identity.verified");
   if (fact === undefined) return null;
   const data = JSON.parse(fact.data_json) as { method?: unknown };
   return typeof data.method === "string" ? data.method : null;
@@ -245,7 +245,7 @@ function verifiedBy(timeline: Timeline__Output): string | null {
 function channelsUsed(timeline: Timeline__Output): string[] {
   const used: string[] = [];
   for (const f of timeline.facts) {
-    if (f.kind !== "FACT_KIND_MESSAGE_RECEIVED" && f.kind !== "FACT_KIND_REPLY_DRAFTED") continue;
+    if (f.kind !== "message.received" && f.kind !== "reply.drafted") continue;
     const channel = f.channel.toLowerCase();
     if (!used.includes(channel)) used.push(channel);
   }
@@ -314,7 +314,7 @@ function printTimeline(t: Timeline__Output): void {
   out(`case ${t.case_id} (customer ${t.customer_id}, ${caseStatusOf(t.status) ?? t.status}), channels ${t.channels.join(" → ").toLowerCase()}`);
   for (const f of t.facts) {
     const channel = f.channel === "CHANNEL_UNSPECIFIED" ? "" : ` [${f.channel.toLowerCase()}]`;
-    out(`  ${String(f.seq).padStart(5)}  ${f.at.slice(0, 19).replace("T", " ")}  ${(factKindOf(f.kind) ?? String(f.kind)).padEnd(18)} ${f.source_peer}/${f.source_capability}${channel}`);
+    out(`  ${String(f.seq).padStart(5)}  ${f.at.slice(0, 19).replace("T", " ")}  ${f.kind.padEnd(18)} ${f.source_peer}/${f.source_capability}${channel}`);
   }
   out();
   out(`handoffs (${t.handoffs.length}), each with its bids:`);

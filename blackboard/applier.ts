@@ -3,7 +3,7 @@ import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from 
 import type { Logger } from "pino";
 import { NotCaughtUpError } from "../core/index.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
-import { project, type LogMessage } from "./projector.ts";
+import { type LearnKind, project, type LogMessage } from "./projector.ts";
 import type { ProjectionStore } from "./projection-store.ts";
 import { DEADLETTER_STREAM, FACTS_STREAM, deadLetterSubject } from "./subjects.ts";
 
@@ -27,13 +27,15 @@ export class Applier {
   readonly #jsm: JetStreamManager;
   readonly #metrics: BlackboardMetrics;
   readonly #log: Logger;
+  readonly #learn: LearnKind | undefined;
   #lastSeq = 0;
   #waiters: Waiter[] = [];
   #messages: ConsumerMessages | undefined;
   #stopped = false;
   #loop: Promise<void> | undefined;
 
-  constructor(store: ProjectionStore, js: JetStreamClient, jsm: JetStreamManager, metrics: BlackboardMetrics, log: Logger) {
+  constructor(store: ProjectionStore, js: JetStreamClient, jsm: JetStreamManager, metrics: BlackboardMetrics, log: Logger, learn?: LearnKind) {
+    this.#learn = learn;
     this.#store = store;
     this.#js = js;
     this.#jsm = jsm;
@@ -114,7 +116,7 @@ export class Applier {
       headers: m.headers,
       storedAt: new Date(Math.floor(m.info.timestampNanos / 1e6)).toISOString(),
     };
-    const { ops, outcome } = await project(this.#store, msg);
+    const { ops, outcome } = await project(this.#store, msg, this.#learn);
     if (outcome.type === "dead_letter") await this.#publishDeadLetter(msg, outcome.deadLetter);
     await this.#store.commit(m.seq, ops);
     this.#lastSeq = m.seq;

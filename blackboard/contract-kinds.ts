@@ -1,10 +1,14 @@
 import { z } from "zod";
 import { Capability, CustomerId, FactId, Instant, KindName, WorkId } from "./contract-envelope.ts";
+import { factRegistry, type KindSpec } from "./contract-registry.ts";
 
 /**
- * The data contract of every fact kind, with its version. A kind's schema is
- * strict: an unknown field is a violation, so a typo never slips into the log.
- * Changing a contract means adding a new version, never editing one in place.
+ * The fact kinds the mesh itself interprets (cases, messages, needs and
+ * claims, identity, timers, replies), registered by the blackboard. An
+ * application registers its own kinds with {@link defineFactKinds}. A kind's
+ * schema is strict: an unknown field is a violation, so a typo never slips
+ * into the log. Changing a contract means adding a new version, never editing
+ * one in place.
  */
 
 /** The channels a customer can reach casemesh on. */
@@ -24,7 +28,8 @@ export type Money = z.infer<typeof Money>;
 /** The longest customer or reply text a fact can hold, in characters. */
 export const MAX_TEXT_CHARS = 16_000;
 const Text = z.string().min(1).max(MAX_TEXT_CHARS);
-const Reason = z.string().min(1).max(2_000);
+/** A reason a person can read. */
+export const Reason = z.string().min(1).max(2_000);
 /** Free-form step input: a JSON object. */
 const JsonObject = z.record(z.string(), z.json());
 
@@ -43,18 +48,12 @@ export const Bid = z.strictObject({
 });
 export type Bid = z.infer<typeof Bid>;
 
-interface KindSpec<D extends z.ZodType> {
-  v: number;
-  description: string;
-  data: D;
-}
-
 function kind<D extends z.ZodType>(spec: KindSpec<D>): KindSpec<D> {
   return spec;
 }
 
-/** Every fact kind casemesh knows, with its current contract version. */
-export const FACT_KINDS = {
+/** The core fact kinds, with their current contract versions. */
+export const CORE_FACT_KINDS = {
   "case.opened": kind({
     v: 1,
     description: "A new case was opened for a customer on a channel.",
@@ -200,66 +199,6 @@ export const FACT_KINDS = {
       expiresAt: Instant,
     }),
   }),
-  "identity.attempted": kind({
-    v: 1,
-    description: "One verification attempt on a case and what came of it: who (the address it came from) and why (the outcome and its reason).",
-    data: z.strictObject({
-      /** The account claimed; null when the customer named no account the system holds. */
-      accountId: z.string().min(1).max(64).nullable(),
-      challengeId: WorkId.nullable(),
-      method: z.enum(["otp", "account_number", "channel_address"]),
-      outcome: z.enum(["verified", "wrong_code", "expired", "unknown_account", "locked"]),
-      /** The customer message that made the attempt, if one did. */
-      messageFactId: FactId.nullable(),
-      /** Where the attempt came from. */
-      channel: Channel,
-      address: Address,
-      /** Wrong codes on this challenge so far, this one included. */
-      tries: z.number().int().min(0),
-      reason: Reason,
-    }),
-  }),
-  "identity.locked": kind({
-    v: 1,
-    description: "Self-service verification of an account is locked until a time, after too many failed attempts; a person can still verify the customer.",
-    data: z.strictObject({
-      accountId: z.string().min(1).max(64),
-      until: Instant,
-      /** Failed attempts on the account inside the window, across cases. */
-      failures: z.number().int().min(1),
-      reason: Reason,
-    }),
-  }),
-  "account.loaded": kind({
-    v: 1,
-    description: "The account history and knowledge articles relevant to the case.",
-    data: z.strictObject({
-      accountId: z.string().min(1).max(64),
-      plan: z.string().min(1).max(128),
-      charges: z
-        .array(
-          z.strictObject({
-            chargeId: z.string().min(1).max(64),
-            amount: Money,
-            at: Instant,
-            description: z.string().min(1).max(256),
-          }),
-        )
-        .max(200),
-      articles: z.array(z.strictObject({ id: z.string().min(1).max(64), title: z.string().min(1).max(256) })).max(50),
-    }),
-  }),
-  "credit.applied": kind({
-    v: 1,
-    description: "A credit was applied through the ledger, exactly once per idempotency key.",
-    data: z.strictObject({
-      accountId: z.string().min(1).max(64),
-      amount: Money,
-      reason: Reason,
-      ledgerRef: z.string().min(1).max(128),
-      idempotencyKey: z.string().min(1).max(256),
-    }),
-  }),
   "escalation.requested": kind({
     v: 1,
     description: "The case needs a human, and why.",
@@ -316,24 +255,44 @@ export const FACT_KINDS = {
   }),
 } as const;
 
-/**
- * Kinds that carry an account's data or record a change to an account. The
- * log takes one only on a case whose `identity.verified` names the account in
- * its `data.accountId`: the writer refuses it before publishing and the
- * blackboard dead-letters it (`unverified_account`), whichever peer wrote it.
- */
-export const ACCOUNT_SCOPED_KINDS: ReadonlySet<string> = new Set(["account.loaded", "credit.applied"]);
+factRegistry.register("blackboard", CORE_FACT_KINDS);
 
-/** The name of a known fact kind. */
-export type FactKind = keyof typeof FACT_KINDS;
+type CoreFactKinds = typeof CORE_FACT_KINDS;
+
+/**
+ * Every fact kind's contract, for the type checker: the core kinds, and each
+ * kind an application declares by augmenting this interface (see
+ * {@link defineFactKinds}). What a process accepts at run time is what its
+ * {@link factRegistry} holds.
+ */
+export interface FactKindSpecs extends CoreFactKinds {}
+
+/** The name of a fact kind the type checker knows. */
+export type FactKind = keyof FactKindSpecs & string;
 
 /** The `data` type of fact kind `K`. */
-export type FactData<K extends FactKind> = z.infer<(typeof FACT_KINDS)[K]["data"]>;
+export type FactData<K extends FactKind> = z.infer<FactKindSpecs[K]["data"]>;
 
-/** Every known kind, in declaration order. */
-export const FACT_KIND_NAMES = Object.keys(FACT_KINDS) as FactKind[];
-
-/** True when `name` is a known fact kind. */
+/** True when `name` is a kind this process has registered. */
 export function isFactKind(name: string): name is FactKind {
-  return Object.hasOwn(FACT_KINDS, name);
+  return factRegistry.has(name);
+}
+
+/**
+ * Registers an application's or a peer's own fact kinds in this process's
+ * registry and returns them. A peer host shares them with the mesh when it
+ * starts, so replicas and gateways already running learn them. Declare them
+ * for the type checker too:
+ *
+ * ```ts
+ * export const SURVEY_KINDS = defineFactKinds("survey", { "survey.answered": { v: 1, description: "…", data: z.strictObject({ … }) } });
+ * declare module "casemesh/blackboard" { interface FactKindSpecs extends SurveyKinds {} }
+ * ```
+ * (with `type SurveyKinds = typeof SURVEY_KINDS`, and the module path your
+ * code imports the blackboard from).
+ * @throws ConflictError when a kind's version is already registered with another schema.
+ */
+export function defineFactKinds<const T extends Readonly<Record<string, KindSpec>>>(owner: string, specs: T): T {
+  factRegistry.register(owner, specs);
+  return specs;
 }

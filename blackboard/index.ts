@@ -13,9 +13,12 @@ export {
   Instant,
   Traceparent,
 } from "./contract-envelope.ts";
-export { FACT_KINDS, FACT_KIND_NAMES, ACCOUNT_SCOPED_KINDS, isFactKind, Channel, Money, Bid, MAX_TEXT_CHARS } from "./contract-kinds.ts";
-export type { FactKind, FactData } from "./contract-kinds.ts";
-export { checkFact, inspectFact, accountScopeViolation, factSchema, factJsonSchema, contractName, MAX_FACT_BYTES } from "./contracts.ts";
+export { CORE_FACT_KINDS, defineFactKinds, isFactKind, Address, Channel, Money, Bid, MAX_TEXT_CHARS, Reason } from "./contract-kinds.ts";
+export type { FactKind, FactData, FactKindSpecs } from "./contract-kinds.ts";
+export { FactRegistry, factRegistry, dataJsonSchema, contractLabel } from "./contract-registry.ts";
+export type { KindSpec, KindContract, RegistryCheck } from "./contract-registry.ts";
+export { checkFact, inspectFact, accountScopeViolation, factContract, factSchema, factJsonSchema, contractName, MAX_FACT_BYTES } from "./contracts.ts";
+export { CONTRACTS_DIR, renderContractFiles, writeContractFiles } from "./export-contracts.ts";
 export type { Fact, FactOf, FactCheck } from "./contracts.ts";
 export {
   FactWriter,
@@ -64,3 +67,5 @@ export type { AgentChange, OfferChange, OfferWaitResult } from "./desk-board.ts"
 export { DeskAgentsView } from "./desk-agents.ts";
 export type { AgentRoom } from "./desk-agents.ts";
 export { KindName } from "./contract-envelope.ts";
+export { ContractStore, CONTRACTS_BUCKET, SharedContract, contractKey } from "./contract-store.ts";
+export type { LearnKind } from "./projector.ts";

@@ -22,7 +22,7 @@ export function blackboardMetrics(registry: Registry, store: () => ProjectionSto
     }),
     deadLetters: counter(registry, {
       name: "casemesh_blackboard_dead_letters_total",
-      help: "Log messages dead-lettered instead of projected, by reason (not_json, contract, subject_mismatch, unverified_account).",
+      help: "Log messages dead-lettered instead of projected, by reason (not_json, unknown_kind, contract, subject_mismatch, unverified_account).",
       labelNames: ["reason"] as const,
     }),
     violations: contractViolations(registry),

@@ -109,7 +109,7 @@ export const PendingTimer = z.strictObject({
 export type PendingTimer = z.infer<typeof PendingTimer>;
 
 /** Why a log message was dead-lettered. Bounded: it is a metric label. */
-export const DeadLetterReason = z.enum(["not_json", "contract", "subject_mismatch", "unverified_account"]);
+export const DeadLetterReason = z.enum(["not_json", "unknown_kind", "contract", "subject_mismatch", "unverified_account"]);
 export type DeadLetterReason = z.infer<typeof DeadLetterReason>;
 
 /** A log message that broke its contract; never projected. */

@@ -24,6 +24,13 @@ export interface LogMessage {
   storedAt: string;
 }
 
+/**
+ * Asks the mesh's contract registry for a kind's version this process has not
+ * registered; true when it is registered afterwards. Throws when the
+ * registry cannot be read, so a message is never dead-lettered on a guess.
+ */
+export type LearnKind = (kind: string, v: number | undefined) => Promise<boolean>;
+
 /** What applying one log message decided. */
 export type Outcome =
   | { type: "projected"; fact: Fact }
@@ -36,9 +43,11 @@ const PREVIEW_BYTES = 2048;
  * Decides what one log message does to the projection and returns the writes,
  * to be committed in one batch with its sequence. A pure function of the
  * projection before it and the message, so every replica decides the same.
+ * A fact of a kind (or version) this process has not registered is looked up
+ * with `learn` first; still unknown, it is dead-lettered as `unknown_kind`.
  */
-export async function project(store: ProjectionStore, msg: LogMessage): Promise<{ ops: BatchOp[]; outcome: Outcome }> {
-  const rejected = await checkMessage(msg);
+export async function project(store: ProjectionStore, msg: LogMessage, learn?: LearnKind): Promise<{ ops: BatchOp[]; outcome: Outcome }> {
+  const rejected = await checkMessage(msg, learn);
   if ("deadLetter" in rejected) {
     return {
       ops: [{ type: "put", key: keys.deadLetter(msg.seq), value: rejected.deadLetter }],
@@ -80,7 +89,7 @@ export async function project(store: ProjectionStore, msg: LogMessage): Promise<
   return { ops: await applyFact(store, before, fact, msg.seq), outcome: { type: "projected", fact } };
 }
 
-async function checkMessage(msg: LogMessage): Promise<{ fact: Fact } | { deadLetter: DeadLetter; kind: string }> {
+async function checkMessage(msg: LogMessage, learn: LearnKind | undefined): Promise<{ fact: Fact } | { deadLetter: DeadLetter; kind: string }> {
   const preview = Buffer.from(msg.data.subarray(0, PREVIEW_BYTES)).toString("utf8");
   const dead = (reason: DeadLetterReason, detail: string, issues: DeadLetter["issues"], kind: string) => ({
     kind,
@@ -101,7 +110,15 @@ async function checkMessage(msg: LogMessage): Promise<{ fact: Fact } | { deadLet
   } catch (err) {
     return dead("not_json", `payload is not UTF-8 JSON: ${String(err)}`, [], "unknown");
   }
-  const checked = inspectFact(value);
+  let checked = inspectFact(value);
+  if (!checked.ok && checked.unknown !== undefined && learn !== undefined && (await learn(checked.unknown.kind, checked.unknown.v))) {
+    checked = inspectFact(value);
+  }
+  if (!checked.ok && checked.unknown !== undefined) {
+    const { kind, v } = checked.unknown;
+    const what = v === undefined ? `fact kind ${kind}` : `${kind} v${v}`;
+    return dead("unknown_kind", `${what} is not registered in the mesh's contract registry`, checked.issues, "unknown");
+  }
   if (!checked.ok) {
     const first = checked.issues[0];
     const kind = checked.contract.startsWith("fact ") && checked.contract !== "fact" ? checked.contract.split(" ")[1] ?? "unknown" : "unknown";

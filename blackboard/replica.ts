@@ -2,6 +2,8 @@ import type { NatsConnection } from "nats";
 import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { Applier } from "./applier.ts";
+import { factRegistry } from "./contract-registry.ts";
+import { ContractStore } from "./contract-store.ts";
 import { blackboardMetrics } from "./metrics.ts";
 import { ProjectionStore } from "./projection-store.ts";
 import { QueryServer } from "./query-server.ts";
@@ -31,6 +33,7 @@ export class BlackboardReplica {
   readonly #applier: Applier;
   readonly #queries: QueryServer;
   readonly #state: { stopping: Promise<void> | undefined };
+  readonly #following: AbortController;
 
   private constructor(
     store: ProjectionStore,
@@ -38,7 +41,9 @@ export class BlackboardReplica {
     queries: QueryServer,
     replicaId: string,
     state: { stopping: Promise<void> | undefined },
+    following: AbortController,
   ) {
+    this.#following = following;
     this.store = store;
     this.#applier = applier;
     this.#queries = queries;
@@ -54,11 +59,18 @@ export class BlackboardReplica {
     const state: { stopping: Promise<void> | undefined } = { stopping: undefined };
     // Scrapes after stop must not touch the closed folder.
     const metrics = blackboardMetrics(options.registry, () => (state.stopping === undefined ? store : undefined));
-    const applier = new Applier(store, options.nc.jetstream(), jsm, metrics, log);
+    // The mesh's contracts: share the core kinds, learn every kind shared
+    // since (and look up any the log names before the watch has it).
+    const contracts = await ContractStore.open(options.nc, options.replicas === undefined ? {} : { replicas: options.replicas });
+    await contracts.publish(factRegistry);
+    const following = new AbortController();
+    contracts.follow(factRegistry, following.signal, log);
+    const learn = (kind: string, v: number | undefined) => contracts.learn(factRegistry, kind, v);
+    const applier = new Applier(store, options.nc.jetstream(), jsm, metrics, log, learn);
     await applier.start();
     const queries = new QueryServer(options.nc, store, applier, metrics, log, options.replicaId);
     queries.start();
-    const replica = new BlackboardReplica(store, applier, queries, options.replicaId, state);
+    const replica = new BlackboardReplica(store, applier, queries, options.replicaId, state, following);
     log.info({ dir: options.dir, appliedSeq: applier.lastSeq }, "blackboard replica started");
     return replica;
   }
@@ -76,6 +88,7 @@ export class BlackboardReplica {
   /** Stops serving and applying, and closes the level folder. Safe to call twice. */
   stop(): Promise<void> {
     this.#state.stopping ??= (async () => {
+      this.#following.abort();
       await this.#queries.stop();
       await this.#applier.stop();
       await this.store.close();

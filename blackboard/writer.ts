@@ -12,7 +12,8 @@ import {
 import { type Clock, createIdGenerator, type IdGenerator, systemClock } from "../core/index.ts";
 import { counter, histogram } from "../observability/index.ts";
 import type { FactSource } from "./contract-envelope.ts";
-import { FACT_KINDS, isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
+import { isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
+import { factRegistry } from "./contract-registry.ts";
 import { MAX_FACT_BYTES, inspectFact, type Fact, type FactOf } from "./contracts.ts";
 import { contractViolations } from "./metrics.ts";
 import { ensureStreams, streamSettings, type StreamSettings } from "./streams.ts";
@@ -140,7 +141,7 @@ export class FactWriter {
       id: this.#ids(),
       caseId: draft.caseId,
       kind: draft.kind,
-      v: isFactKind(draft.kind) ? FACT_KINDS[draft.kind].v : 0,
+      v: factRegistry.contract(draft.kind)?.v ?? 0,
       at: new Date(this.#clock.now()).toISOString(),
       source: draft.source ?? this.#source,
       causedBy: draft.causedBy ?? null,

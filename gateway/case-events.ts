@@ -1,7 +1,7 @@
 import type { JsMsg, NatsConnection } from "nats";
-import { type BlackboardClient, type Channel, EXPECT_CASE_SEQ_HEADER, type Fact, FACTS_STREAM, inspectFact } from "../blackboard/index.ts";
+import { type BlackboardClient, type Channel, EXPECT_CASE_SEQ_HEADER, type Fact, FactEnvelope, FACTS_STREAM, inspectFact } from "../blackboard/index.ts";
 import type { CaseEvent } from "./generated/casemesh/v1/CaseEvent.ts";
-import { protoFactKind } from "./proto-enums.ts";
+import { type EventFactKind, protoEventKind } from "./proto-enums.ts";
 import { protoChannel } from "./requests.ts";
 import { parseJsonStrict } from "../core/index.ts";
 
@@ -17,8 +17,8 @@ export const CUSTOMER_FACING_KINDS: ReadonlySet<string> = new Set(["case.opened"
 
 /** A fact as a customer-facing event, or undefined for facts that are not. */
 export function toCaseEvent(seq: number, fact: Fact): CaseEvent | undefined {
-  const base = { seq: String(seq), case_id: fact.caseId, fact_id: fact.id, kind: protoFactKind(fact.kind), at: fact.at };
-  const event = (channel: Channel | null, text: string): CaseEvent => ({ ...base, channel: protoChannel(channel), text });
+  const base = { seq: String(seq), case_id: fact.caseId, fact_id: fact.id, at: fact.at };
+  const event = (channel: Channel | null, text: string): CaseEvent => ({ ...base, kind: protoEventKind(fact.kind as EventFactKind), channel: protoChannel(channel), text });
   switch (fact.kind) {
     case "case.opened":
       return event(fact.data.channel, "");
@@ -90,7 +90,9 @@ export function watchCase(options: WatchOptions): Promise<void> {
 /**
  * The fact in a log message, if the blackboard projected it: a message that
  * breaks its contract is dead-lettered, and an optimistic append that lost is
- * never projected, so neither is shown to a customer.
+ * never projected, so neither is shown to a customer. A fact of a kind this
+ * gateway has not registered (an application's own) is shown, as its
+ * envelope, once the blackboard says it projected it.
  */
 async function projectedFact(m: JsMsg, blackboard: BlackboardClient): Promise<Fact | undefined> {
   let value: unknown;
@@ -100,11 +102,18 @@ async function projectedFact(m: JsMsg, blackboard: BlackboardClient): Promise<Fa
     return undefined;
   }
   const checked = inspectFact(value);
-  if (!checked.ok) return undefined;
+  let fact: Fact;
+  if (checked.ok) fact = checked.fact;
+  else if (checked.unknown !== undefined) {
+    const envelope = FactEnvelope.safeParse(value);
+    if (!envelope.success) return undefined;
+    // Not a kind this process can narrow: callers switch on `kind` with a default.
+    fact = envelope.data as Fact;
+  } else return undefined;
   const expected = m.headers?.get(EXPECT_CASE_SEQ_HEADER);
-  if (expected !== undefined && expected !== "") {
+  if (!checked.ok || (expected !== undefined && expected !== "")) {
     const verdict = await blackboard.factVerdict(m.seq);
     if (verdict.status !== "projected") return undefined;
   }
-  return checked.fact;
+  return fact;
 }

@@ -3,8 +3,9 @@
  * demo, tests): grpc-js clients of both services, built from the same proto
  * the gateway serves, and a promise-returning unary call with the credential
  * sent as `authorization: Bearer <credential>`. Enum fields arrive by name
- * (`FACT_KIND_REPLY_DRAFTED`); `factKindOf` and `caseStatusOf` give the
- * blackboard's names (`reply.drafted`, `resolved`) back.
+ * (`CASE_STATUS_RESOLVED`, `CASE_EVENT_KIND_REPLY_DRAFTED`); `caseStatusOf`
+ * and `eventKindOf` give the blackboard's names (`resolved`, `reply.drafted`)
+ * back. A timeline fact's `kind` is the fact kind itself (`credit.applied`).
  *
  * ```ts
  * const chat = channelClient("127.0.0.1:50051");
@@ -28,7 +29,7 @@ import type { ChannelServiceClient } from "./generated/casemesh/v1/ChannelServic
 import type { ProtoGrpcType as ChannelProto } from "./generated/channel.ts";
 import { loadApi } from "./proto.ts";
 
-export { caseStatusOf, factKindOf } from "./proto-enums.ts";
+export { caseStatusOf, eventKindOf } from "./proto-enums.ts";
 
 let api: (ChannelProto & AgentDeskProto) | undefined;
 const services = () => (api ??= loadPackageDefinition(loadApi().packageDefinition) as unknown as ChannelProto & AgentDeskProto);

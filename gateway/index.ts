@@ -15,7 +15,7 @@ export { INTAKE_CAPABILITY, INTAKE_FALLBACK } from "./intake.ts";
 export { DEFAULT_HEALTH_INTERVAL_MS } from "./health.ts";
 export { DEFAULT_MAX_METADATA_BYTES } from "./rpc.ts";
 export { MAX_ATTACHMENTS, MAX_ADDRESS_CHARS, MAX_CLIENT_MESSAGE_ID_CHARS } from "./requests.ts";
-export { auth, call, caseStatusOf, channelClient, collect, factKindOf } from "./client.ts";
+export { auth, call, caseStatusOf, channelClient, collect, eventKindOf } from "./client.ts";
 export type { OutboundReply__Output } from "./generated/casemesh/v1/OutboundReply.ts";
 export type { Timeline__Output } from "./generated/casemesh/v1/Timeline.ts";
 export type { ChannelServiceClient } from "./generated/casemesh/v1/ChannelService.ts";

@@ -1,39 +1,27 @@
-import type { CaseStatus, FactKind } from "../blackboard/index.ts";
+import type { CaseStatus } from "../blackboard/index.ts";
+import type { CaseEventKind__Output as ProtoEventKind } from "./generated/casemesh/v1/CaseEventKind.ts";
 import type { CaseStatus__Output as ProtoCaseStatus } from "./generated/casemesh/v1/CaseStatus.ts";
-import type { FactKind__Output as ProtoFactKind } from "./generated/casemesh/v1/FactKind.ts";
 
 /**
- * The blackboard's closed string sets as the proto's enums (by name, as
- * proto-loader hands them over with `enums: String`), and back. Each table
- * names every blackboard value, so a fact kind or a case status added without
- * its proto value fails the type check; test/proto.test.ts checks the other
- * direction (every proto value names one).
+ * The closed string sets of the API as the proto's enums (by name, as
+ * proto-loader hands them over with `enums: String`), and back. Fact kinds
+ * are an open set (an application registers its own), so a timeline carries
+ * them as strings; only the four customer-facing event kinds and the case
+ * statuses are enums. Each table names every value of its set, so one added
+ * without its proto value fails the type check; test/proto.test.ts checks the
+ * other direction.
  */
 
-/** The proto name of each fact kind: FACT_KIND_ and the kind upper-cased, dots as underscores. */
-export const PROTO_FACT_KINDS = {
-  "case.opened": "FACT_KIND_CASE_OPENED",
-  "message.received": "FACT_KIND_MESSAGE_RECEIVED",
-  "customer.linked": "FACT_KIND_CUSTOMER_LINKED",
-  "preference.noted": "FACT_KIND_PREFERENCE_NOTED",
-  "need.opened": "FACT_KIND_NEED_OPENED",
-  "need.claimed": "FACT_KIND_NEED_CLAIMED",
-  "need.done": "FACT_KIND_NEED_DONE",
-  "need.failed": "FACT_KIND_NEED_FAILED",
-  "intent.classified": "FACT_KIND_INTENT_CLASSIFIED",
-  "identity.verified": "FACT_KIND_IDENTITY_VERIFIED",
-  "identity.challenged": "FACT_KIND_IDENTITY_CHALLENGED",
-  "identity.attempted": "FACT_KIND_IDENTITY_ATTEMPTED",
-  "identity.locked": "FACT_KIND_IDENTITY_LOCKED",
-  "account.loaded": "FACT_KIND_ACCOUNT_LOADED",
-  "credit.applied": "FACT_KIND_CREDIT_APPLIED",
-  "escalation.requested": "FACT_KIND_ESCALATION_REQUESTED",
-  "reply.drafted": "FACT_KIND_REPLY_DRAFTED",
-  "reply.delivered": "FACT_KIND_REPLY_DELIVERED",
-  "timer.set": "FACT_KIND_TIMER_SET",
-  "timer.fired": "FACT_KIND_TIMER_FIRED",
-  "case.resolved": "FACT_KIND_CASE_RESOLVED",
-} as const satisfies Record<FactKind, Exclude<ProtoFactKind, "FACT_KIND_UNSPECIFIED">>;
+/** The fact kinds a customer-facing stream carries, as their proto CaseEventKind. */
+export const PROTO_EVENT_KINDS = {
+  "case.opened": "CASE_EVENT_KIND_CASE_OPENED",
+  "message.received": "CASE_EVENT_KIND_MESSAGE_RECEIVED",
+  "reply.drafted": "CASE_EVENT_KIND_REPLY_DRAFTED",
+  "case.resolved": "CASE_EVENT_KIND_CASE_RESOLVED",
+} as const satisfies Record<string, Exclude<ProtoEventKind, "CASE_EVENT_KIND_UNSPECIFIED">>;
+
+/** A fact kind a customer sees as an event. */
+export type EventFactKind = keyof typeof PROTO_EVENT_KINDS;
 
 /** The proto name of each case status. */
 export const PROTO_CASE_STATUSES = {
@@ -42,9 +30,9 @@ export const PROTO_CASE_STATUSES = {
   resolved: "CASE_STATUS_RESOLVED",
 } as const satisfies Record<CaseStatus, Exclude<ProtoCaseStatus, "CASE_STATUS_UNSPECIFIED">>;
 
-/** The proto FactKind of a fact kind name; FACT_KIND_UNSPECIFIED for a name that is not a known kind. */
-export function protoFactKind(kind: string): ProtoFactKind {
-  return Object.hasOwn(PROTO_FACT_KINDS, kind) ? PROTO_FACT_KINDS[kind as FactKind] : "FACT_KIND_UNSPECIFIED";
+/** The proto CaseEventKind of a customer-facing fact kind. */
+export function protoEventKind(kind: EventFactKind): ProtoEventKind {
+  return PROTO_EVENT_KINDS[kind];
 }
 
 /** The proto CaseStatus of a case status. */
@@ -52,11 +40,11 @@ export function protoCaseStatus(status: CaseStatus): ProtoCaseStatus {
   return PROTO_CASE_STATUSES[status];
 }
 
-const FACT_KIND_BY_PROTO = new Map<string, FactKind>(Object.entries(PROTO_FACT_KINDS).map(([kind, proto]) => [proto, kind as FactKind]));
+const EVENT_KIND_BY_PROTO = new Map<string, EventFactKind>(Object.entries(PROTO_EVENT_KINDS).map(([kind, proto]) => [proto, kind as EventFactKind]));
 
-/** The fact kind name (`need.claimed`) a proto FactKind stands for, or undefined for UNSPECIFIED and unknown values. */
-export function factKindOf(kind: ProtoFactKind | number): FactKind | undefined {
-  return typeof kind === "string" ? FACT_KIND_BY_PROTO.get(kind) : undefined;
+/** The fact kind (`reply.drafted`) a proto CaseEventKind stands for, or undefined for UNSPECIFIED and unknown values. */
+export function eventKindOf(kind: ProtoEventKind | number): EventFactKind | undefined {
+  return typeof kind === "string" ? EVENT_KIND_BY_PROTO.get(kind) : undefined;
 }
 
 const CASE_STATUS_BY_PROTO = new Map<string, CaseStatus>(Object.entries(PROTO_CASE_STATUSES).map(([status, proto]) => [proto, status as CaseStatus]));

@@ -3,7 +3,7 @@ import { checkFact } from "../blackboard/index.ts";
 import type { Handoff } from "./generated/casemesh/v1/Handoff.ts";
 import type { Timeline } from "./generated/casemesh/v1/Timeline.ts";
 import type { TimelineFact } from "./generated/casemesh/v1/TimelineFact.ts";
-import { factKindOf, protoCaseStatus, protoFactKind } from "./proto-enums.ts";
+import { protoCaseStatus } from "./proto-enums.ts";
 import { protoChannel } from "./requests.ts";
 
 /**
@@ -55,8 +55,7 @@ export const CUSTOMER_TIMELINE_FIELDS: ReadonlyMap<string, readonly string[]> = 
  */
 export function customerTimeline(timeline: Timeline): Timeline {
   const facts = (timeline.facts ?? []).flatMap((f): TimelineFact[] => {
-    const kind = factKindOf(f.kind ?? "FACT_KIND_UNSPECIFIED");
-    const fields = kind === undefined ? undefined : CUSTOMER_TIMELINE_FIELDS.get(kind);
+    const fields = CUSTOMER_TIMELINE_FIELDS.get(f.kind ?? "");
     if (fields === undefined) return [];
     const data = JSON.parse(f.data_json ?? "{}") as Record<string, unknown>;
     const shown = Object.fromEntries(fields.filter((k) => Object.hasOwn(data, k)).map((k) => [k, data[k]]));
@@ -71,7 +70,7 @@ function timelineFact({ seq, fact }: StoredFact): TimelineFact {
   return {
     seq: String(seq),
     fact_id: fact.id,
-    kind: protoFactKind(fact.kind),
+    kind: fact.kind,
     version: fact.v,
     at: fact.at,
     source_peer: fact.source.peer,

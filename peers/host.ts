@@ -2,7 +2,7 @@ import { setMaxListeners } from "node:events";
 import type { JsMsg, KV, NatsConnection, Subscription } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
+import { BlackboardClient, ContractStore, FactWriter, factRegistry } from "../blackboard/index.ts";
 import { type Clock, ConfigError, DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, systemClock } from "../core/index.ts";
 import { NeedAuction } from "./auctioneer.ts";
 import { openBuckets, openPresenceBucket } from "./buckets.ts";
@@ -113,6 +113,11 @@ export class PeerHost {
       presenceTtlMs: heartbeatMs * PRESENCE_TTL_HEARTBEATS,
       ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
     });
+    // Share the fact kinds this process defines (its application's and its
+    // peers' own) before writing any, so every replica can check them.
+    const contracts = await ContractStore.open(options.nc, options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas });
+    const shared = await contracts.publish(factRegistry);
+    if (shared > 0) log.info({ shared }, "shared fact contracts with the mesh");
     const blackboard = new BlackboardClient(options.nc);
     const writer = await FactWriter.create({
       nc: options.nc,

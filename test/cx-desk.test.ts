@@ -129,7 +129,7 @@ test("a credit above the threshold goes to a signed-in agent with a summary and 
   // The timeline holds everything the customer said, on both channels: nobody asks again.
   assert.equal(offer.timeline?.case_id, caseId);
   assert.equal(offer.timeline?.current_channel, "VOICE");
-  const said = offer.timeline?.facts.filter((f) => f.kind === "FACT_KIND_MESSAGE_RECEIVED").map((f) => (JSON.parse(f.data_json) as { text: string }).text);
+  const said = offer.timeline?.facts.filter((f) => f.kind === "message.received").map((f) => (JSON.parse(f.data_json) as { text: string }).text);
   assert.equal(said?.length, 2);
   assert.match(said?.[0] ?? "", /charged twice for broadband/);
   assert.equal(said?.[1], "Calling about the double charge");

@@ -141,7 +141,7 @@ test("offers reach the agent's stream with the summary and the case's timeline; 
   assert.equal(shown.expires_at, waiting.expiresAt);
   assert.equal(shown.timeline?.case_id, sent.case_id);
   assert.equal(shown.timeline?.current_channel, "CHAT");
-  const said = shown.timeline?.facts.filter((f) => f.kind === "FACT_KIND_MESSAGE_RECEIVED").map((f) => JSON.parse(f.data_json).text);
+  const said = shown.timeline?.facts.filter((f) => f.kind === "message.received").map((f) => JSON.parse(f.data_json).text);
   assert.deepEqual(said, ["My card was charged twice for the same order"]);
 
   // A live offer arrives as it is made, and is withdrawn when its reservation runs out.

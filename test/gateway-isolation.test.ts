@@ -44,7 +44,7 @@ const bob = await call(client, "send", { channel: "CHAT", address: B, text: "Hel
 async function answered(caseId: string): Promise<Timeline__Output> {
   return eventually(`case ${caseId} answered`, async () => {
     const t = await call(client, "getTimeline", { case_id: caseId }, TOKENS.operator);
-    return t.handoffs.length > 0 && t.facts.some((f) => f.kind === "FACT_KIND_REPLY_DRAFTED") ? t : undefined;
+    return t.handoffs.length > 0 && t.facts.some((f) => f.kind === "reply.drafted") ? t : undefined;
   });
 }
 const aliceFull = await answered(alice.case_id);
@@ -107,10 +107,10 @@ test("acting for A, the chat back end reads A's case as A sees it: the conversat
   assert.equal(view.last_seq, aliceFull.last_seq, "the view is of the same version, so a watch resumes from it");
   assert.deepEqual(
     view.facts.map((f) => f.kind),
-    aliceFull.facts.filter((f) => ["FACT_KIND_CASE_OPENED", "FACT_KIND_MESSAGE_RECEIVED", "FACT_KIND_REPLY_DRAFTED", "FACT_KIND_REPLY_DELIVERED", "FACT_KIND_CASE_RESOLVED"].includes(f.kind)).map((f) => f.kind),
+    aliceFull.facts.filter((f) => ["case.opened", "message.received", "reply.drafted", "reply.delivered", "case.resolved"].includes(f.kind)).map((f) => f.kind),
   );
-  assert.ok(view.facts.some((f) => f.kind === "FACT_KIND_REPLY_DRAFTED" && JSON.parse(f.data_json).text === "Thanks, we are looking into it."));
-  assert.ok(!view.facts.some((f) => f.kind.startsWith("FACT_KIND_NEED_")), "no need.* fact");
+  assert.ok(view.facts.some((f) => f.kind === "reply.drafted" && JSON.parse(f.data_json).text === "Thanks, we are looking into it."));
+  assert.ok(!view.facts.some((f) => f.kind.startsWith("need.")), "no need.* fact");
   assert.deepEqual(view.handoffs, [], "no handoff, so no bid");
   for (const f of view.facts) assert.deepEqual([f.source_peer, f.source_capability, f.need_id], ["", "", ""], `${f.kind} names no source or need`);
   const text = JSON.stringify(view);
@@ -118,7 +118,7 @@ test("acting for A, the chat back end reads A's case as A sees it: the conversat
 
   const watched = await watchFor({ case_id: alice.case_id, after_seq: "0", channel: "CHAT", address: A }, TOKENS.chat);
   assert.equal(watched.code, status.CANCELLED, "the watch was open until the client closed it");
-  assert.deepEqual(watched.items.map((e) => e.kind), ["FACT_KIND_CASE_OPENED", "FACT_KIND_MESSAGE_RECEIVED", "FACT_KIND_REPLY_DRAFTED"]);
+  assert.deepEqual(watched.items.map((e) => e.kind), ["CASE_EVENT_KIND_CASE_OPENED", "CASE_EVENT_KIND_MESSAGE_RECEIVED", "CASE_EVENT_KIND_REPLY_DRAFTED"]);
   assert.ok(!JSON.stringify(watched.items).includes(PEER) && !JSON.stringify(watched.items).includes("test-gw"), "no peer id on the watch");
 });
 
@@ -132,11 +132,11 @@ test("an operator credential reads any case in full: every handoff with its bids
   assert.equal(handoff?.bids[0]?.peer, handoff?.peer, "the winner's bid comes first");
   assert.equal(handoff?.from_capability, "gateway", "the first need of a message is the gateway's");
   const claimed = full.facts.find((f) => f.seq === handoff?.seq);
-  assert.equal(claimed?.kind, "FACT_KIND_NEED_CLAIMED");
+  assert.equal(claimed?.kind, "need.claimed");
   assert.equal(claimed?.source_capability, "auction");
   assert.match(claimed?.source_peer ?? "", /^host-\d+-\d+$/, "the auctioneer's host, not the winning peer");
-  assert.ok(full.facts.some((f) => f.kind === "FACT_KIND_NEED_OPENED" && f.source_peer === "test-gw"));
-  assert.ok(full.facts.some((f) => f.kind === "FACT_KIND_REPLY_DRAFTED" && f.source_peer === PEER && f.need_id !== ""));
+  assert.ok(full.facts.some((f) => f.kind === "need.opened" && f.source_peer === "test-gw"));
+  assert.ok(full.facts.some((f) => f.kind === "reply.drafted" && f.source_peer === PEER && f.need_id !== ""));
   const watched = await watchFor({ case_id: alice.case_id, after_seq: "0" }, TOKENS.operator);
   assert.equal(watched.code, status.CANCELLED);
   assert.ok(watched.items.length >= 3);

@@ -114,7 +114,7 @@ test("kill -9 one of two gateways while a client watches a case: it resumes on t
   assert.ok(received.some((r) => r.via === "A") && received.some((r) => r.via === "B"));
   assert.ok(received.filter((r) => r.via === "B").every((r) => Number(r.event.seq) > (resumedAfter ?? Infinity)), "B sends only what came after the resume point");
   assert.deepEqual(seqs, expected, "the events received are exactly the case's customer-facing facts, each once, in log order");
-  assert.equal(received[0]?.event.kind, "FACT_KIND_CASE_OPENED");
+  assert.equal(received[0]?.event.kind, "CASE_EVENT_KIND_CASE_OPENED");
   const messages = tail.facts.filter((f) => f.fact.kind === "message.received");
   assert.equal(messages.length, sends, "a Send retried on B after A died is one message, not two");
   for (const r of received) assert.equal(r.event.case_id, caseId);

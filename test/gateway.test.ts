@@ -46,14 +46,14 @@ test("a customer moving chat → voice → email with linked addresses stays in 
   const timeline = await call(client, "getTimeline", { case_id: chat.case_id }, TOKENS.operator);
   assert.deepEqual(timeline.channels, ["CHAT", "VOICE", "EMAIL"]);
   assert.equal(timeline.current_channel, "EMAIL");
-  const messages = timeline.facts.filter((f) => f.kind === "FACT_KIND_MESSAGE_RECEIVED");
+  const messages = timeline.facts.filter((f) => f.kind === "message.received");
   assert.deepEqual(messages.map((m) => m.channel), ["CHAT", "VOICE", "EMAIL"]);
   assert.deepEqual(messages.map((m) => JSON.parse(m.data_json).text), ["I was charged twice for my October bill", "Calling about the double charge", "Following up by email"]);
   assert.ok(messages.every((m) => m.source_capability === "gateway" && m.source_peer === "test-gw"));
   const seqs = messages.map((m) => Number(m.seq));
   assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, "in log order");
   // Each message opened the first handoff: a need for intent.
-  const needs = timeline.facts.filter((f) => f.kind === "FACT_KIND_NEED_OPENED");
+  const needs = timeline.facts.filter((f) => f.kind === "need.opened");
   assert.equal(needs.length, 3);
   assert.ok(needs.every((n) => JSON.parse(n.data_json).capability === "intent"));
 });
@@ -120,7 +120,7 @@ test("WatchCase streams customer-facing events after a sequence, then live ones"
   await writer.append({ caseId: first.case_id, kind: "reply.drafted", data: { channel: "chat", text: "We are on it.", replyTo: null } });
   const second = await call(client, "send", { channel: "CHAT", address: "watcher", text: "second", client_message_id: "w-2" }, TOKENS.chat);
   await eventually("two events", async () => (watch.items.length >= 2 ? true : undefined));
-  assert.deepEqual(watch.items.map((e) => [e.kind, e.text]), [["FACT_KIND_REPLY_DRAFTED", "We are on it."], ["FACT_KIND_MESSAGE_RECEIVED", "second"]]);
+  assert.deepEqual(watch.items.map((e) => [e.kind, e.text]), [["CASE_EVENT_KIND_REPLY_DRAFTED", "We are on it."], ["CASE_EVENT_KIND_MESSAGE_RECEIVED", "second"]]);
   assert.equal(watch.items[1]?.seq, second.seq);
   assert.ok(watch.items.every((e) => Number(e.seq) > Number(first.seq)));
   const unknown = collect(client.watchCase({ case_id: "no-such-case", after_seq: "0", channel: "CHAT", address: "watcher" }, auth(TOKENS.chat)));
@@ -136,16 +136,16 @@ test("WatchCase does not end when the case is resolved: a reply written after th
   await writer.append({ caseId: sent.case_id, kind: "reply.drafted", data: { channel: "chat", text: "Following up: all good?", replyTo: null } });
   await eventually("the reply after the resolution", async () => (watch.items.length >= 4 ? true : undefined));
   assert.deepEqual(watch.items.map((e) => [e.kind, e.channel, e.text]), [
-    ["FACT_KIND_CASE_OPENED", "CHAT", ""],
-    ["FACT_KIND_MESSAGE_RECEIVED", "CHAT", "is it fixed?"],
-    ["FACT_KIND_CASE_RESOLVED", "CHANNEL_UNSPECIFIED", "fixed"],
-    ["FACT_KIND_REPLY_DRAFTED", "CHAT", "Following up: all good?"],
+    ["CASE_EVENT_KIND_CASE_OPENED", "CHAT", ""],
+    ["CASE_EVENT_KIND_MESSAGE_RECEIVED", "CHAT", "is it fixed?"],
+    ["CASE_EVENT_KIND_CASE_RESOLVED", "CHANNEL_UNSPECIFIED", "fixed"],
+    ["CASE_EVENT_KIND_REPLY_DRAFTED", "CHAT", "Following up: all good?"],
   ]);
   const open = await Promise.race([watch.ended.then(() => false), new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 300))]);
   assert.ok(open, "the stream is still open after the resolution");
   const timeline = await call(client, "getTimeline", { case_id: sent.case_id }, TOKENS.operator);
   assert.equal(timeline.status, "CASE_STATUS_RESOLVED");
-  assert.ok(timeline.facts.every((f) => f.version === 1 && f.kind !== "FACT_KIND_UNSPECIFIED"), "every fact has its kind and contract version");
+  assert.ok(timeline.facts.every((f) => f.version === 1 && /^[a-z]+(\.[a-z_]+)+$/.test(f.kind)), "every fact has its dotted kind and contract version");
   stream.cancel();
   await watch.ended;
 });

@@ -3,14 +3,15 @@ import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 import protobuf from "protobufjs";
-import { CaseStatus, FACT_KINDS, FACT_KIND_NAMES, MAX_TEXT_CHARS } from "../blackboard/index.ts";
+import { CaseStatus, MAX_TEXT_CHARS, factRegistry } from "../blackboard/index.ts";
 import { CONTRACTS_DIR } from "../blackboard/export-contracts.ts";
 import { CUSTOMER_FACING_KINDS } from "../gateway/case-events.ts";
 import { MAX_CREDENTIAL_CHARS } from "../gateway/credentials.ts";
 import { MAX_DESK_CAPACITY, MAX_DESK_SKILLS, MAX_OFFER_NOTE_CHARS } from "../blackboard/desk-board.ts";
 import { MAX_DISPLAY_NAME_CHARS, MAX_RESOLUTION_CHARS } from "../gateway/desk-requests.ts";
 import { generateTypes } from "../gateway/generate-types.ts";
-import { PROTO_CASE_STATUSES, PROTO_FACT_KINDS, caseStatusOf, factKindOf } from "../gateway/proto-enums.ts";
+import { PROTO_CASE_STATUSES, PROTO_EVENT_KINDS, caseStatusOf, eventKindOf } from "../gateway/proto-enums.ts";
+import "../peers/cx/facts.ts";
 import { GENERATED_DIR, PROTO_DIR, PROTO_FILES } from "../gateway/proto-files.ts";
 import { MAX_ADDRESS_CHARS, MAX_ATTACHMENTS, MAX_CLIENT_MESSAGE_ID_CHARS } from "../gateway/requests.ts";
 import { DEFAULT_MAX_METADATA_BYTES } from "../gateway/rpc.ts";
@@ -86,19 +87,20 @@ test("every enum starts with <NAME>_UNSPECIFIED = 0 and prefixes its values with
   }
 });
 
-test("FactKind and CaseStatus name exactly the blackboard's fact kinds and case statuses; each kind has its JSON Schema in proto/facts", async () => {
+test("CaseEventKind names exactly the customer-facing kinds and CaseStatus the case statuses; every registered kind has its JSON Schema in proto/facts", async () => {
   const api = documentedApi();
-  const kinds = api.lookupEnum("FactKind");
-  const named = Object.keys(kinds.values).filter((v) => v !== "FACT_KIND_UNSPECIFIED");
-  assert.deepEqual(named, FACT_KIND_NAMES.map((k) => PROTO_FACT_KINDS[k]), "one value per kind, in declaration order");
-  const schemas = new Set(await readdir(CONTRACTS_DIR));
-  for (const kind of FACT_KIND_NAMES) {
-    const value = PROTO_FACT_KINDS[kind];
-    assert.equal(value, `FACT_KIND_${kind.toUpperCase().replaceAll(".", "_")}`, "the naming rule the enum's comment states");
-    assert.equal(factKindOf(value), kind);
+  const kinds = api.lookupEnum("CaseEventKind");
+  const named = Object.keys(kinds.values).filter((v) => v !== "CASE_EVENT_KIND_UNSPECIFIED");
+  assert.deepEqual(named, [...CUSTOMER_FACING_KINDS].map((k) => PROTO_EVENT_KINDS[k as keyof typeof PROTO_EVENT_KINDS]), "one value per customer-facing kind");
+  for (const kind of CUSTOMER_FACING_KINDS) {
+    const value = PROTO_EVENT_KINDS[kind as keyof typeof PROTO_EVENT_KINDS];
+    assert.equal(value, `CASE_EVENT_KIND_${kind.toUpperCase().replaceAll(".", "_")}`);
+    assert.equal(eventKindOf(value), kind);
     assert.ok(kinds.comments[value]?.startsWith(`${kind}: `), `${value}'s comment names ${kind}`);
-    assert.ok(schemas.has(`${kind}.v${FACT_KINDS[kind].v}.schema.json`), `proto/facts has ${kind}'s schema`);
   }
+  assert.equal(api.lookupEnum("CaseEventKind").values["CASE_EVENT_KIND_CREDIT_APPLIED"], undefined);
+  const schemas = new Set(await readdir(CONTRACTS_DIR));
+  for (const c of factRegistry.contracts()) assert.ok(schemas.has(`${c.kind}.v${c.v}.schema.json`), `proto/facts has ${c.kind}'s schema`);
   const statuses = api.lookupEnum("CaseStatus");
   assert.deepEqual(
     Object.keys(statuses.values).filter((v) => v !== "CASE_STATUS_UNSPECIFIED"),
@@ -128,9 +130,12 @@ test("the limits and lists the proto's comments state are the code's", async () 
   says(comment("SignInRequest", "skills"), `1-${MAX_DESK_SKILLS}`, "SignInRequest.skills");
   says(comment("SignInRequest", "capacity"), `1-${MAX_DESK_CAPACITY}`, "SignInRequest.capacity");
   // The kinds whose data has a channel, as TimelineFact.channel lists them.
-  const withChannel = FACT_KIND_NAMES.filter((k) => "channel" in (FACT_KINDS[k].data as unknown as { shape: object }).shape);
-  const listed = comment("TimelineFact", "channel").replace(/\s+/g, " ").match(/\(([^)]*)\)/)?.[1]?.split(", ") ?? [];
-  assert.deepEqual(listed, withChannel, "TimelineFact.channel lists the kinds whose data has a channel");
+  const hasChannel = (c: { data: unknown }) => "channel" in (c.data as { shape: object }).shape;
+  const coreWithChannel = factRegistry.contracts().filter((c) => c.owner === "blackboard" && hasChannel(c)).map((c) => c.kind);
+  const channelComment = comment("TimelineFact", "channel").replace(/\s+/g, " ");
+  const listed = channelComment.match(/\(([^)]*)\)/)?.[1]?.split(", ") ?? [];
+  assert.deepEqual(listed, coreWithChannel, "TimelineFact.channel lists the core kinds whose data has a channel");
+  for (const c of factRegistry.contracts().filter((c) => c.owner !== "blackboard" && hasChannel(c))) says(channelComment, c.kind, "TimelineFact.channel");
   // The customer's view, as Timeline.facts and CaseEvent name it.
   const view = comment("Timeline", "facts").replace(/\s+/g, " ");
   says(view, `only ${[...CUSTOMER_TIMELINE_FIELDS.keys()].slice(0, -1).join(", ")} and ${[...CUSTOMER_TIMELINE_FIELDS.keys()].at(-1)}`, "Timeline.facts");

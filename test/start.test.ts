@@ -567,7 +567,7 @@ test("with the defaults npm start runs every reference peer as its own process: 
   const operator = await devCredential(join(dataDir, "dev-credentials.json"), "dev-operator");
   const sentAt = Date.now();
   const sent = await call(client, "send", { channel: "CHAT", address: "chat-ada", text: "I was charged twice for my October bill", client_message_id: "start-p-1" }, chat);
-  const chatReply = (tl: { facts: { kind: string; channel: string; data_json: string }[] }) => tl.facts.find((f) => f.kind === "FACT_KIND_REPLY_DRAFTED" && f.channel === "CHAT");
+  const chatReply = (tl: { facts: { kind: string; channel: string; data_json: string }[] }) => tl.facts.find((f) => f.kind === "reply.drafted" && f.channel === "CHAT");
   const timeline = await timelineWhen(client, operator, sent.case_id, (tl) => chatReply(tl) !== undefined, 20_000);
   t.diagnostic(`reply drafted ${Date.now() - sentAt} ms after Send`);
   const reply = JSON.parse(chatReply(timeline)?.data_json ?? "{}") as { text?: unknown };
@@ -578,7 +578,7 @@ test("with the defaults npm start runs every reference peer as its own process: 
     ["intent", "identity.verify", "reply"].map((capability) => servedBy[capability]),
     ["intent-1", "identity-1", "composer-1"],
   );
-  assert.equal(timeline.facts.filter((f) => f.kind === "FACT_KIND_ACCOUNT_LOADED").length, 0, "nothing of the account before it is proved");
+  assert.equal(timeline.facts.filter((f) => f.kind === "account.loaded").length, 0, "nothing of the account before it is proved");
   // A peer's log lines pass through like the blackboard's.
   await run.waitForStdout(/^\{[^\n]*"role":"intent"[^\n]*"msg":"message classified"\}$/m, 5_000);
 

@@ -47,6 +47,7 @@ export interface ProtoGrpcType {
       Attachment: MessageTypeDefinition<_casemesh_v1_Attachment, _casemesh_v1_Attachment__Output>
       Bid: MessageTypeDefinition<_casemesh_v1_Bid, _casemesh_v1_Bid__Output>
       CaseEvent: MessageTypeDefinition<_casemesh_v1_CaseEvent, _casemesh_v1_CaseEvent__Output>
+      CaseEventKind: EnumTypeDefinition
       CaseStatus: EnumTypeDefinition
       Channel: EnumTypeDefinition
       DecisionResponse: MessageTypeDefinition<_casemesh_v1_DecisionResponse, _casemesh_v1_DecisionResponse__Output>
@@ -54,7 +55,6 @@ export interface ProtoGrpcType {
       DeskEvent: MessageTypeDefinition<_casemesh_v1_DeskEvent, _casemesh_v1_DeskEvent__Output>
       DeskReplyRequest: MessageTypeDefinition<_casemesh_v1_DeskReplyRequest, _casemesh_v1_DeskReplyRequest__Output>
       DeskReplyResponse: MessageTypeDefinition<_casemesh_v1_DeskReplyResponse, _casemesh_v1_DeskReplyResponse__Output>
-      FactKind: EnumTypeDefinition
       HandBackRequest: MessageTypeDefinition<_casemesh_v1_HandBackRequest, _casemesh_v1_HandBackRequest__Output>
       Handoff: MessageTypeDefinition<_casemesh_v1_Handoff, _casemesh_v1_Handoff__Output>
       Offer: MessageTypeDefinition<_casemesh_v1_Offer, _casemesh_v1_Offer__Output>

@@ -34,6 +34,7 @@ export interface ProtoGrpcType {
       Attachment: MessageTypeDefinition<_casemesh_v1_Attachment, _casemesh_v1_Attachment__Output>
       Bid: MessageTypeDefinition<_casemesh_v1_Bid, _casemesh_v1_Bid__Output>
       CaseEvent: MessageTypeDefinition<_casemesh_v1_CaseEvent, _casemesh_v1_CaseEvent__Output>
+      CaseEventKind: EnumTypeDefinition
       CaseStatus: EnumTypeDefinition
       Channel: EnumTypeDefinition
       /**
@@ -46,7 +47,6 @@ export interface ProtoGrpcType {
       ChannelService: SubtypeConstructor<typeof grpc.Client, _casemesh_v1_ChannelServiceClient> & { service: _casemesh_v1_ChannelServiceDefinition }
       ConfirmDeliveryRequest: MessageTypeDefinition<_casemesh_v1_ConfirmDeliveryRequest, _casemesh_v1_ConfirmDeliveryRequest__Output>
       ConfirmDeliveryResponse: MessageTypeDefinition<_casemesh_v1_ConfirmDeliveryResponse, _casemesh_v1_ConfirmDeliveryResponse__Output>
-      FactKind: EnumTypeDefinition
       GetTimelineRequest: MessageTypeDefinition<_casemesh_v1_GetTimelineRequest, _casemesh_v1_GetTimelineRequest__Output>
       Handoff: MessageTypeDefinition<_casemesh_v1_Handoff, _casemesh_v1_Handoff__Output>
       LinkAddressRequest: MessageTypeDefinition<_casemesh_v1_LinkAddressRequest, _casemesh_v1_LinkAddressRequest__Output>

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { createHash } from "node:crypto";
-import { type Channel, type ContactDirectory, FACT_KINDS, Instant, Money, normalizeAddress } from "../../blackboard/index.ts";
+import { type Channel, type ContactDirectory, CORE_FACT_KINDS, Instant, Money, normalizeAddress } from "../../blackboard/index.ts";
 import { ConfigError } from "../../core/index.ts";
 
 /**
@@ -16,7 +16,7 @@ import { ConfigError } from "../../core/index.ts";
 export const SAMPLE_DATA_DIR = fileURLToPath(new URL("./data/", import.meta.url));
 
 /** An intent a knowledge article is relevant to: the intents `intent.classified` knows. */
-export const ArticleIntent = FACT_KINDS["intent.classified"].data.shape.intent;
+export const ArticleIntent = CORE_FACT_KINDS["intent.classified"].data.shape.intent;
 export type ArticleIntent = z.infer<typeof ArticleIntent>;
 
 /** One charge on an account, as `account.loaded` carries it. */

@@ -1,4 +1,5 @@
-import { FACT_KINDS, type FactData, type FactKind, type StoredFact } from "../../blackboard/index.ts";
+import { factContract, type FactData, type FactKind, type StoredFact } from "../../blackboard/index.ts";
+import "./facts.ts";
 
 /**
  * Reading typed facts off a case projection. The blackboard hands a step its
@@ -11,7 +12,7 @@ export function factsOf<K extends FactKind>(facts: readonly StoredFact[], kind: 
   const out: { seq: number; id: string; data: FactData<K> }[] = [];
   for (const f of facts) {
     if (f.fact.kind !== kind) continue;
-    const parsed = FACT_KINDS[kind].data.safeParse(f.fact.data);
+    const parsed = factContract(kind).data.safeParse(f.fact.data);
     if (parsed.success) out.push({ seq: f.seq, id: f.fact.id, data: parsed.data as FactData<K> });
   }
   return out;

@@ -6,7 +6,7 @@
  * restarted or second copy of the peer reads the same.
  */
 import { z } from "zod";
-import { FACT_KINDS, type FactData, type StoredFact } from "../../blackboard/index.ts";
+import { type FactData, type StoredFact } from "../../blackboard/index.ts";
 import { ConfigError } from "../../core/index.ts";
 import { accountOfCustomer, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
@@ -29,9 +29,9 @@ export const IDENTITY_FAILED_RULE = "identity-failed";
 const ACCOUNT_NUMBER = /\bacc[- ]?(\d{3,12})\b/gi;
 
 /** What `identity.verified` says. */
-export type Verification = z.infer<(typeof FACT_KINDS)["identity.verified"]["data"]>;
+export type Verification = FactData<"identity.verified">;
 
-type Priority = z.infer<(typeof FACT_KINDS)["escalation.requested"]["data"]>["priority"];
+type Priority = FactData<"escalation.requested">["priority"];
 
 /** The account numbers one message gives, as `acc-<digits>`, without repeats. */
 function accountNumbersOf(text: string): string[] {

@@ -17,3 +17,4 @@ export type { DeskPeerOptions } from "./desk.ts";
 export { followupPeer, FOLLOWUP_SCHEDULE } from "./followup.ts";
 export type { FollowupPeerOptions } from "./followup.ts";
 export { runFollowup } from "./followup-process.ts";
+export { CX_FACT_KINDS } from "./facts.ts";

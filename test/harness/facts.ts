@@ -1,3 +1,4 @@
+import "../../peers/cx/facts.ts";
 import type { FactDraft } from "../../blackboard/writer.ts";
 
 /** The source stamped on facts written by tests. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Channel, FACT_KINDS, MAX_TEXT_CHARS } from "../../../blackboard/index.ts";
+import { Channel, CORE_FACT_KINDS, MAX_TEXT_CHARS } from "../../../blackboard/index.ts";
 import { AssembledContext } from "../context/context-schema.ts";
 
 /**
@@ -24,7 +24,7 @@ export const ClassifyIntentInput = z.strictObject({
 export type ClassifyIntentInput = z.infer<typeof ClassifyIntentInput>;
 
 /** Output of {@link Reasoner.classifyIntent}: exactly the `intent.classified` fact's data. */
-export const IntentClassification = FACT_KINDS["intent.classified"].data;
+export const IntentClassification = CORE_FACT_KINDS["intent.classified"].data;
 export type IntentClassification = z.infer<typeof IntentClassification>;
 
 /** The intents a message can be classified as. */

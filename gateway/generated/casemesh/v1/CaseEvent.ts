@@ -1,7 +1,7 @@
 // Original file: proto/casemesh/v1/common.proto
 
 import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_Channel__Output } from '../../casemesh/v1/Channel.ts';
-import type { FactKind as _casemesh_v1_FactKind, FactKind__Output as _casemesh_v1_FactKind__Output } from '../../casemesh/v1/FactKind.ts';
+import type { CaseEventKind as _casemesh_v1_CaseEventKind, CaseEventKind__Output as _casemesh_v1_CaseEventKind__Output } from '../../casemesh/v1/CaseEventKind.ts';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -40,10 +40,9 @@ export interface CaseEvent {
    */
   'text'?: (string);
   /**
-   * FACT_KIND_CASE_OPENED, FACT_KIND_MESSAGE_RECEIVED, FACT_KIND_REPLY_DRAFTED
-   * or FACT_KIND_CASE_RESOLVED.
+   * Which of the four kinds the fact is.
    */
-  'kind'?: (_casemesh_v1_FactKind);
+  'kind'?: (_casemesh_v1_CaseEventKind);
 }
 
 /**
@@ -82,8 +81,7 @@ export interface CaseEvent__Output {
    */
   'text': (string);
   /**
-   * FACT_KIND_CASE_OPENED, FACT_KIND_MESSAGE_RECEIVED, FACT_KIND_REPLY_DRAFTED
-   * or FACT_KIND_CASE_RESOLVED.
+   * Which of the four kinds the fact is.
    */
-  'kind': (_casemesh_v1_FactKind__Output);
+  'kind': (_casemesh_v1_CaseEventKind__Output);
 }

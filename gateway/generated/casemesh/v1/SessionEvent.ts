@@ -18,8 +18,8 @@ export interface SessionEvent {
    */
   'accepted'?: (_casemesh_v1_SendResponse | null);
   /**
-   * A reply drafted for this session's channel (FACT_KIND_REPLY_DRAFTED),
-   * or the case's resolution (FACT_KIND_CASE_RESOLVED).
+   * A reply drafted for this session's channel (CASE_EVENT_KIND_REPLY_DRAFTED),
+   * or the case's resolution (CASE_EVENT_KIND_CASE_RESOLVED).
    */
   'event'?: (_casemesh_v1_CaseEvent | null);
   /**
@@ -42,8 +42,8 @@ export interface SessionEvent__Output {
    */
   'accepted'?: (_casemesh_v1_SendResponse__Output | null);
   /**
-   * A reply drafted for this session's channel (FACT_KIND_REPLY_DRAFTED),
-   * or the case's resolution (FACT_KIND_CASE_RESOLVED).
+   * A reply drafted for this session's channel (CASE_EVENT_KIND_REPLY_DRAFTED),
+   * or the case's resolution (CASE_EVENT_KIND_CASE_RESOLVED).
    */
   'event'?: (_casemesh_v1_CaseEvent__Output | null);
   /**

@@ -1,7 +1,6 @@
 // Original file: proto/casemesh/v1/common.proto
 
 import type { Channel as _casemesh_v1_Channel, Channel__Output as _casemesh_v1_Channel__Output } from '../../casemesh/v1/Channel.ts';
-import type { FactKind as _casemesh_v1_FactKind, FactKind__Output as _casemesh_v1_FactKind__Output } from '../../casemesh/v1/FactKind.ts';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -16,6 +15,11 @@ export interface TimelineFact {
    * The fact's id.
    */
   'fact_id'?: (string);
+  /**
+   * The fact's kind, a dotted name (`need.claimed`): an open set (see the
+   * conventions above). Its data_json follows the kind's schema at `version`.
+   */
+  'kind'?: (string);
   /**
    * When the fact was written, on the mesh clock (see the conventions above).
    */
@@ -38,9 +42,10 @@ export interface TimelineFact {
    */
   'need_id'?: (string);
   /**
-   * The data's `channel`, for the kinds whose data has one (case.opened,
-   * message.received, customer.linked, identity.challenged,
-   * identity.attempted, reply.drafted, reply.delivered); CHANNEL_UNSPECIFIED
+   * The data's `channel`, for the kinds whose data has one: of the core kinds
+   * (case.opened, message.received, customer.linked, identity.challenged,
+   * reply.drafted, reply.delivered), and of any other kind whose data has a
+   * `channel` (the CX application's identity.attempted); CHANNEL_UNSPECIFIED
    * for the others.
    */
   'channel'?: (_casemesh_v1_Channel);
@@ -50,11 +55,6 @@ export interface TimelineFact {
    * schema requires may be missing.
    */
   'data_json'?: (string);
-  /**
-   * The fact's kind: its data_json follows
-   * proto/facts/<kind>.v<version>.schema.json (see FactKind).
-   */
-  'kind'?: (_casemesh_v1_FactKind);
   /**
    * The contract version of `kind` the fact was written with (1 for every kind today).
    */
@@ -73,6 +73,11 @@ export interface TimelineFact__Output {
    * The fact's id.
    */
   'fact_id': (string);
+  /**
+   * The fact's kind, a dotted name (`need.claimed`): an open set (see the
+   * conventions above). Its data_json follows the kind's schema at `version`.
+   */
+  'kind': (string);
   /**
    * When the fact was written, on the mesh clock (see the conventions above).
    */
@@ -95,9 +100,10 @@ export interface TimelineFact__Output {
    */
   'need_id': (string);
   /**
-   * The data's `channel`, for the kinds whose data has one (case.opened,
-   * message.received, customer.linked, identity.challenged,
-   * identity.attempted, reply.drafted, reply.delivered); CHANNEL_UNSPECIFIED
+   * The data's `channel`, for the kinds whose data has one: of the core kinds
+   * (case.opened, message.received, customer.linked, identity.challenged,
+   * reply.drafted, reply.delivered), and of any other kind whose data has a
+   * `channel` (the CX application's identity.attempted); CHANNEL_UNSPECIFIED
    * for the others.
    */
   'channel': (_casemesh_v1_Channel__Output);
@@ -107,11 +113,6 @@ export interface TimelineFact__Output {
    * schema requires may be missing.
    */
   'data_json': (string);
-  /**
-   * The fact's kind: its data_json follows
-   * proto/facts/<kind>.v<version>.schema.json (see FactKind).
-   */
-  'kind': (_casemesh_v1_FactKind__Output);
   /**
    * The contract version of `kind` the fact was written with (1 for every kind today).
    */

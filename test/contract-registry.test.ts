@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { z } from "zod";
+import { CORE_FACT_KINDS, ContractStore, FactRegistry, factRegistry, type StoredFact } from "../blackboard/index.ts";
+import { ConflictError, newId } from "../core/index.ts";
+import { TEST_SOURCE, caseOpened } from "./harness/facts.ts";
+import { openNeed, startMesh } from "./harness/mesh.ts";
+import { spawnPeer } from "./harness/processes.ts";
+import { caseFactsWhen, needFacts } from "./harness/wait.ts";
+
+const Answered = z.strictObject({ score: z.number().int().min(1).max(5), comment: z.string().max(500) });
+
+/** A fact envelope of `kind`, as a peer of another build (or a rogue one) would publish it. */
+function rawFact(caseId: string, kind: string, data: unknown): string {
+  return JSON.stringify({
+    id: newId(),
+    caseId,
+    kind,
+    v: 1,
+    at: new Date().toISOString(),
+    source: TEST_SOURCE,
+    causedBy: null,
+    needId: null,
+    traceparent: null,
+    data,
+  });
+}
+
+describe("the fact registry in one process", () => {
+  test("a kind's version is registered once: the same contract again is a no-op, another one is refused, a new version is taken", () => {
+    const registry = new FactRegistry();
+    registry.register("acme", { "acme.rated": { v: 1, description: "rated", data: Answered } });
+    registry.register("acme", { "acme.rated": { v: 1, description: "rated", data: Answered } });
+    assert.throws(
+      () => registry.register("other", { "acme.rated": { v: 1, description: "rated", data: z.strictObject({ score: z.string() }) } }),
+      (err: unknown) => err instanceof ConflictError && /acme\.rated v1 is registered by acme .* register v2/.test(err.message),
+    );
+    registry.register("acme", { "acme.rated": { v: 2, description: "rated, with a reason", data: Answered.extend({ reason: z.string() }) } });
+    assert.deepEqual(registry.contracts().map((c) => `${c.kind} v${c.v}`), ["acme.rated v1", "acme.rated v2"]);
+    assert.equal(registry.contract("acme.rated")?.v, 2, "the latest version is what a writer writes");
+  });
+
+  test("a value of an unregistered kind is refused naming the kind, and the refusal says it is unknown rather than broken", () => {
+    const check = new FactRegistry().inspect({ kind: "acme.rated", v: 1 });
+    assert.equal(check.ok, false);
+    assert.ok(!check.ok && check.unknown?.kind === "acme.rated" && check.unknown.v === 1);
+    assert.ok(!check.ok && /unknown fact kind 'acme\.rated'/.test(check.issues[0]?.message ?? ""));
+  });
+
+  test("the blackboard registers the core kinds and no application kind; the CX application registers its own", () => {
+    assert.equal(factRegistry.contract("need.claimed")?.owner, "blackboard");
+    assert.equal(Object.hasOwn(CORE_FACT_KINDS, "credit.applied"), false);
+    assert.equal(factRegistry.contract("credit.applied")?.owner, "cx", "registered by importing the CX application");
+    assert.equal(factRegistry.contract("credit.applied")?.accountScoped, true);
+  });
+});
+
+describe("a peer defined outside the blackboard brings its own fact kind to a running mesh", async () => {
+  // The replica starts here, before the peer, in a process that has never heard of survey.answered.
+  const { server, nc, client, writer } = await startMesh();
+  const js = nc.jetstream();
+  assert.equal(factRegistry.has("survey.answered"), false);
+
+  test("before any peer registers it, a fact of the kind is dead-lettered as unknown_kind", async () => {
+    await writer.append(caseOpened("survey-early"));
+    const a = await js.publish("casemesh.fact.survey-early.survey.answered", rawFact("survey-early", "survey.answered", { score: 4, comment: "" }));
+    const listed = await client.listDeadLetters({ minSeq: a.seq });
+    const dead = listed.deadLetters.find((d) => d.seq === a.seq);
+    assert.equal(dead?.reason, "unknown_kind");
+    assert.match(dead?.detail ?? "", /survey\.answered v1 is not registered/);
+  });
+
+  test("the peer joins, registers survey.answered, writes one; the replica started before it projects it and enforces its contract", async () => {
+    const peer = await spawnPeer("test/fixtures/survey-peer.ts", server.url, { CASEMESH_HOST_ID: "host-survey" });
+    const stored = await (await ContractStore.open(nc)).read("survey.answered", 1);
+    assert.equal(stored?.owner, "survey");
+
+    await openNeed(writer, "survey-1", "survey-1-n", "survey.collect", { input: { score: "4" } });
+    const facts = await caseFactsWhen(client, "survey-1", (fs) => needFacts(fs, "need.done", "survey-1-n").length > 0, 30_000);
+    const answered = facts.filter((f: StoredFact) => f.fact.kind === "survey.answered");
+    assert.equal(answered.length, 1);
+    assert.deepEqual(answered[0]?.fact.data, { score: 4, comment: "thank you" });
+
+    // The replica checks the learned contract, not just the kind's name.
+    const bad = await js.publish("casemesh.fact.survey-1.survey.answered", rawFact("survey-1", "survey.answered", { score: 9, comment: "" }));
+    const listed = await client.listDeadLetters({ minSeq: bad.seq });
+    const dead = listed.deadLetters.find((d) => d.seq === bad.seq);
+    assert.equal(dead?.reason, "contract");
+    assert.match(dead?.detail ?? "", /survey\.answered v1 is invalid at data\.score/);
+    const after = await client.getCase({ caseId: "survey-1", minSeq: bad.seq });
+    assert.equal(after.facts.filter((f) => f.fact.kind === "survey.answered").length, 1);
+
+    peer.kill("SIGTERM");
+    assert.equal(await peer.exited, 0);
+  });
+
+  test("a second definition of survey.answered v1 with another contract is refused by the mesh, naming the owner", async () => {
+    const rival = new FactRegistry();
+    rival.register("rival", { "survey.answered": { v: 1, description: "rated", data: z.strictObject({ score: z.string() }) } });
+    await assert.rejects((await ContractStore.open(nc)).publish(rival), (err: unknown) => err instanceof ConflictError && /registered in the mesh by survey/.test(err.message));
+  });
+});
