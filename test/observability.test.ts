@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import { tempDir } from "./harness/nats.ts";
 import { REPO_ROOT } from "./harness/processes.ts";
 
-test("a process whose stdout reader has gone still exits when it stops (it logs on the way out)", async () => {
+test("a process whose stdout reader has gone still exits when it stops (it logs on the way out)", async (t) => {
   // What a child of npm start does when npm start is killed: log its stop, then exit.
   const script = join(await tempDir("casemesh-orphan-log-"), "orphan.ts");
   const logger = pathToFileURL(join(REPO_ROOT, "observability", "logger.ts")).href;
@@ -26,6 +26,8 @@ process.stdin.once("data", () => {
   );
   const child = spawn(process.execPath, ["--import", "tsx", script], { cwd: REPO_ROOT, stdio: ["pipe", "pipe", "inherit"] });
   const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  // Should an assertion fail first, the child (waiting on its stdin) must not outlive the test.
+  t.after(() => void (child.exitCode === null && child.signalCode === null && child.kill("SIGKILL")));
   const [first] = (await once(child.stdout, "data")) as [Buffer];
   assert.match(first.toString(), /"msg":"reader still there"/);
   // The reader goes away, then the process is told to stop.
