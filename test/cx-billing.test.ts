@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
-import { cp, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { StoredFact } from "../blackboard/index.ts";
 import type { FactWriter } from "../blackboard/writer.ts";
-import { ConfigError, ConflictError } from "../core/errors.ts";
-import { SAMPLE_DATA_DIR, loadAccountData } from "../peers/cx/account-data.ts";
+import { ConflictError } from "../core/errors.ts";
 import { accountPeer } from "../peers/cx/account.ts";
-import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer, findDuplicateCharge, loadBillingConfig, refundKey } from "../peers/cx/billing.ts";
+import { DEFAULT_BILLING_HUMAN_THRESHOLD_MINOR, billingPeer, refundKey } from "../peers/cx/billing.ts";
 import { Ledger, ledgerKey } from "../peers/cx/ledger.ts";
 import { TEST_LEASE_MS, startHost, startMesh } from "./harness/mesh.ts";
-import { tempDir } from "./harness/nats.ts";
 import { spawnPeer, type TestProcess } from "./harness/processes.ts";
 import { caseFactsWhen, needFacts } from "./harness/wait.ts";
 
@@ -189,34 +185,6 @@ describe("cx account and billing peers", async () => {
     assert.match(ledgerKey("n-0123abcd"), /^k\.n-0123abcd$/);
     assert.match(ledgerKey("a b"), /^h\.[0-9a-f]{64}$/);
     assert.notEqual(ledgerKey(ledgerKey("a b")), ledgerKey("a b"), "a hashed key and a key that looks like one stay apart");
-  });
-
-  test("sample data and the threshold are parsed: a broken file or value is a ConfigError naming the field", async () => {
-    const data = loadAccountData();
-    const ada = data.accounts.find((a) => a.accountId === "acc-1001");
-    assert.ok(ada !== undefined);
-    const finding = findDuplicateCharge(ada.charges, { dates: ["October"] });
-    assert.ok("found" in finding);
-    assert.deepEqual(finding.found.duplicates.map((c) => c.chargeId), ["ch-1001-10b"]);
-    assert.ok("unclear" in findDuplicateCharge(data.accounts.find((a) => a.accountId === "acc-3003")?.charges ?? []));
-
-    const dir = await tempDir("casemesh-cx-data-");
-    await cp(SAMPLE_DATA_DIR, dir, { recursive: true });
-    const accounts = JSON.parse(await readFile(join(dir, "accounts.json"), "utf8")) as { accounts: { charges: { amount: { currency: string } }[] }[] };
-    const charge = accounts.accounts[1]?.charges[0];
-    assert.ok(charge !== undefined);
-    charge.amount.currency = "euro";
-    await writeFile(join(dir, "accounts.json"), JSON.stringify(accounts));
-    assert.throws(() => loadAccountData(dir), (err: unknown) => err instanceof ConfigError && /accounts\.1\.charges\.0\.amount\.currency/.test(err.message));
-
-    assert.equal(loadBillingConfig({}).humanThresholdMinor, 10_000);
-    assert.equal(loadBillingConfig({ CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR: "2500" }).humanThresholdMinor, 2_500);
-    for (const bad of ["ten", "-5", "12.5"]) {
-      assert.throws(
-        () => loadBillingConfig({ CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR: bad }),
-        (err: unknown) => err instanceof ConfigError && err.message.includes("CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR"),
-      );
-    }
   });
 });
 

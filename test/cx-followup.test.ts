@@ -6,12 +6,10 @@ import { BlackboardClient } from "../blackboard/client.ts";
 import type { StoredFact } from "../blackboard/projection-state.ts";
 import { FACTS_STREAM } from "../blackboard/subjects.ts";
 import { FactWriter } from "../blackboard/writer.ts";
-import { ManualClock, clockFromEnv, systemClock, type Clock } from "../core/clock.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ManualClock, type Clock } from "../core/clock.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createRegistry } from "../observability/metrics-server.ts";
 import { FOLLOWUP_SCHEDULE, followupPeer, scheduleTimerId } from "../peers/cx/followup.ts";
-import { loadFollowupConfig } from "../peers/cx/followup-process.ts";
 import { TimerLoop, fireNeedId, type TimerLoopOptions } from "../peers/cx/followup-timers.ts";
 import { TEST_SOURCE } from "./harness/facts.ts";
 import { assertPromtoolClean, sample } from "./harness/metrics.ts";
@@ -378,17 +376,3 @@ describe("follow-up peer as a process (kill -9)", async () => {
   });
 });
 
-describe("follow-up configuration", () => {
-  test("CASEMESH_CLOCK_OFFSET_MS shifts the scheduling clock, and a bad value is refused naming the variable", () => {
-    const day = clockFromEnv({ CASEMESH_CLOCK_OFFSET_MS: String(DAY_MS) });
-    assert.ok(Math.abs(day.now() - (Date.now() + DAY_MS)) < 1_000);
-    assert.ok(Math.abs(clockFromEnv({ CASEMESH_CLOCK_OFFSET_MS: "-60000" }).now() - (Date.now() - 60_000)) < 1_000);
-    assert.equal(clockFromEnv({}), systemClock);
-    assert.throws(() => clockFromEnv({ CASEMESH_CLOCK_OFFSET_MS: "1d" }), (err: Error) => err instanceof ConfigError && err.message.includes("CASEMESH_CLOCK_OFFSET_MS"));
-    assert.throws(() => loadFollowupConfig({ CASEMESH_FOLLOWUP_TICK_MS: "5" }), /CASEMESH_FOLLOWUP_TICK_MS must be at least 10/);
-    assert.deepEqual(
-      { ...loadFollowupConfig({ CASEMESH_FOLLOWUP_PEER_ID: "followup-7", CASEMESH_FOLLOWUP_TICK_MS: "250" }), clock: undefined },
-      { peerId: "followup-7", tickMs: 250, clock: undefined },
-    );
-  });
-});

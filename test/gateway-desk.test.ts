@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { status, type ClientReadableStream } from "@grpc/grpc-js";
 import { BlackboardClient } from "../blackboard/client.ts";
 import { DESK_OFFERS_BUCKET, DeskBoard } from "../blackboard/desk-board.ts";
@@ -50,6 +50,8 @@ async function signIn(agentId: string, options: { desk?: AgentDeskServiceClient;
     auth(TOKENS.desk),
   );
   const events = collect(stream);
+  // Cancelled by the test; also after it, should an assertion fail first.
+  after(() => stream.cancel());
   await eventually(`${agentId} signed in`, async () => (events.items.some((e) => e.kind === "signed_in") ? true : undefined));
   return { stream, ...events };
 }

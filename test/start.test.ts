@@ -9,7 +9,6 @@ import { fileURLToPath } from "node:url";
 import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
 import type { QueryResult } from "../blackboard/query-protocol.ts";
 import { PEER_KIND_NAMES } from "../bin/child-peers.ts";
-import { ensureDevCredentials } from "../bin/dev-credentials.ts";
 import { scaleVar } from "../bin/peer-scale.ts";
 import { CasemeshError } from "../core/errors.ts";
 import { jetStreamAnswers } from "../core/nats-connect.ts";
@@ -509,24 +508,6 @@ test("a gateway address already in use stops npm start with code 2, naming the a
   assert.doesNotMatch(run.stdout, /casemesh: the gateway .*restarting it in/);
   assert.deepEqual(await processesOf(dataDir), []);
   assert.equal(await jetStreamAnswers(`nats://127.0.0.1:${natsPort}`), false);
-});
-
-test("a dev credentials file made before dev-operator gets one on the next start, and every secret already given out still works", async () => {
-  const dataDir = await tempDir();
-  const file = join(dataDir, "dev-credentials.json");
-  const older = { credentials: [{ id: "dev-chat", credential: "cm_older-chat-secret", channels: ["chat"], desk: false }] };
-  await writeFile(file, `${JSON.stringify(older)}\n`, { mode: 0o600 });
-  const dev = await ensureDevCredentials(dataDir);
-  assert.equal(dev.created, true);
-  assert.equal(dev.credentials.find((c) => c.id === "dev-chat")?.credential, "cm_older-chat-secret", "the old secret is kept");
-  const operator = dev.credentials.find((c) => c.id === "dev-operator");
-  assert.deepEqual({ ...operator, credential: "" }, { id: "dev-operator", credential: "", channels: [], desk: false, operator: true });
-  assert.equal((await stat(file)).mode & 0o777, 0o600);
-  const hashes = JSON.parse(await readFile(dev.hashesFile, "utf8")) as { id: string; operator: boolean }[];
-  assert.equal(hashes.find((h) => h.id === "dev-operator")?.operator, true, "the gateway is told it is an operator credential");
-  const again = await ensureDevCredentials(dataDir);
-  assert.equal(again.created, false);
-  assert.deepEqual(again.credentials, dev.credentials);
 });
 
 test("a dev credentials file that is not one stops npm start with code 2 and is not echoed", async (t) => {

@@ -36,7 +36,8 @@ describe("the blackboard writer", async () => {
     const seqs = appended.map((a) => a.seq);
     assert.equal(new Set(seqs).size, 501);
     assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
-    const got = await client.getCase({ caseId: "pipe-1", minSeq: Math.max(...seqs) });
+    // 501 facts to project: on a busy machine that can take the replica longer than the default 5 s wait.
+    const got = await client.getCase({ caseId: "pipe-1", minSeq: Math.max(...seqs), waitMs: 30_000 });
     assert.equal(got.case.factCount, 501);
     assert.deepEqual(got.facts.map((f) => f.seq), seqs);
   });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ManualClock } from "../core/clock.ts";
-import { createIdGenerator } from "../core/ids.ts";
-import { FactId } from "../blackboard/contract-envelope.ts";
+import { ManualClock } from "../../core/clock.ts";
+import { createIdGenerator } from "../../core/ids.ts";
+import { FactId } from "../../blackboard/contract-envelope.ts";
 
 test("fact ids sort in the order they were made, within a millisecond and across them, and never repeat", () => {
   const clock = new ManualClock(Date.parse("2026-11-30T12:00:00.000Z"));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigError, DEFAULT_BLACKBOARD_METRICS_PORT, loadConfig } from "../core/index.ts";
-import { hashCredential, loadCredentials } from "../gateway/credentials.ts";
-import { newCredential } from "../gateway/new-credential.ts";
+import { ConfigError, DEFAULT_BLACKBOARD_METRICS_PORT, loadConfig } from "../../core/index.ts";
+import { hashCredential, loadCredentials } from "../../gateway/credentials.ts";
+import { newCredential } from "../../gateway/new-credential.ts";
 
 test("an empty environment gives the documented defaults", () => {
   const c = loadConfig({});
