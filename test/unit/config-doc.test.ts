@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
-import { CONFIG_DOC, TABLE_END, TABLE_START, renderConfigTable, spliceTable } from "../docs/generate-config.ts";
-import { EnvSchema } from "../core/config.ts";
+import { CONFIG_DOC, TABLE_END, TABLE_START, renderConfigTable, spliceTable } from "../../docs/generate-config.ts";
+import { EnvSchema } from "../../core/config.ts";
 
 test("the committed configuration tables in docs/configuration.md match the schemas (run npm run docs:config)", async () => {
   const doc = await readFile(CONFIG_DOC, "utf8");
