@@ -4,7 +4,6 @@ import { z } from "zod";
 import { Capability, CaseId, Instant, WorkId } from "./contract-envelope.ts";
 import { MAX_TEXT_CHARS } from "./contract-kinds.ts";
 import {
-  type Clock,
   ConflictError,
   ContractViolationError,
   createIdGenerator,
@@ -15,6 +14,7 @@ import {
   NotFoundError,
   systemClock,
   UnavailableError,
+  type WallClock,
 } from "../core/index.ts";
 
 /**
@@ -188,7 +188,7 @@ export interface DeskBoardOptions {
   /** @default 1 */
   replicas?: number;
   /** Stamps `updatedAt` and makes offer ids. @default systemClock */
-  clock?: Clock;
+  clock?: WallClock;
 }
 
 /** How many times a state change re-reads an offer that changed under it before giving up. */
@@ -201,13 +201,13 @@ const MAX_CAS_ATTEMPTS = 5;
 export class DeskBoard {
   readonly #agents: KV;
   readonly #offers: KV;
-  readonly #clock: Clock;
+  readonly #clock: WallClock;
   readonly #ids: IdGenerator;
   readonly #nc: NatsConnection;
   /** An agent entry older than this is not live. */
   readonly ttlMs: number;
 
-  private constructor(nc: NatsConnection, agents: KV, offers: KV, ttlMs: number, clock: Clock) {
+  private constructor(nc: NatsConnection, agents: KV, offers: KV, ttlMs: number, clock: WallClock) {
     this.#nc = nc;
     this.#agents = agents;
     this.#offers = offers;

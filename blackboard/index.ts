@@ -62,6 +62,7 @@ export {
 } from "./desk-board.ts";
 export type { NewOffer, OfferPatch, DeskBoardOptions } from "./desk-board.ts";
 export { advanceSharedClock, openMeshClock, readSharedClockOffset } from "./shared-clock.ts";
+export type { FollowedMeshClock } from "./shared-clock.ts";
 export { MAX_DESK_CAPACITY, MAX_DESK_SKILLS, MAX_OFFER_NOTE_CHARS, deskBoardOpener, offerToken } from "./desk-board.ts";
 export type { AgentChange, OfferChange, OfferWaitResult } from "./desk-board.ts";
 export { DeskAgentsView } from "./desk-agents.ts";

@@ -2,7 +2,7 @@ import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Logger } from "../observability/index.ts";
-import { type Clock, decodeJson, encodeJson } from "../core/index.ts";
+import { decodeJson, encodeJson, type MeshClock, systemMeshClock } from "../core/index.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:
@@ -42,7 +42,8 @@ function openBucket(nc: NatsConnection): Promise<KV> {
 const REWATCH_MS = 250;
 
 /** The mesh's shared clock as this process sees it. */
-export class SharedClock implements Clock {
+export class SharedClock implements MeshClock {
+  readonly timeline = "mesh";
   #offsetMs = 0;
   #stopped = false;
   #stop: (() => void) | undefined;
@@ -141,8 +142,8 @@ export async function readSharedClockOffset(nc: NatsConnection): Promise<number>
   return offsetOf(await (await openBucket(nc)).get(OFFSET_KEY)) ?? 0;
 }
 
-/** A mesh clock a process can stop following. */
-export interface MeshClock extends Clock {
+/** A process's mesh clock, which it stops following when it stops. */
+export interface FollowedMeshClock extends MeshClock {
   stop(): void;
 }
 
@@ -155,7 +156,7 @@ export async function openMeshClock(
   kind: "system" | "shared",
   nc: NatsConnection,
   options: { registry?: Registry; log?: Logger } = {},
-): Promise<MeshClock> {
+): Promise<FollowedMeshClock> {
   if (kind === "shared") return SharedClock.open(nc, options);
-  return { now: () => Date.now(), stop: () => undefined };
+  return { ...systemMeshClock, stop: () => undefined };
 }

@@ -9,7 +9,7 @@ import {
   TooLargeError,
   UnavailableError,
 } from "../core/index.ts";
-import { type Clock, createIdGenerator, type IdGenerator, systemClock } from "../core/index.ts";
+import { createIdGenerator, type IdGenerator, type MeshClock, systemMeshClock } from "../core/index.ts";
 import { counter, histogram } from "../observability/index.ts";
 import type { FactSource } from "./contract-envelope.ts";
 import { isFactKind, type FactData, type FactKind } from "./contract-kinds.ts";
@@ -77,7 +77,7 @@ export interface FactWriterOptions {
   nc: NatsConnection;
   /** Stamped on every fact unless a draft brings its own. */
   source: FactSource;
-  clock?: Clock;
+  clock?: MeshClock;
   ids?: IdGenerator;
   registry?: Registry;
   /** @default DEFAULT_MAX_IN_FLIGHT */
@@ -99,7 +99,7 @@ export interface FactWriterOptions {
 export class FactWriter {
   readonly #js: JetStreamClient;
   readonly #source: FactSource;
-  readonly #clock: Clock;
+  readonly #clock: MeshClock;
   readonly #ids: IdGenerator;
   readonly #maxInFlight: number;
   readonly #appendTimeoutMs: number;
@@ -115,7 +115,7 @@ export class FactWriter {
     this.#nc = options.nc;
     this.#js = options.nc.jetstream();
     this.#source = options.source;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? systemMeshClock;
     this.#ids = options.ids ?? createIdGenerator(this.#clock);
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.#appendTimeoutMs = options.appendTimeoutMs ?? DEFAULT_APPEND_TIMEOUT_MS;

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { systemClock, type Clock } from "./clock.ts";
+import { systemClock, type TimeSource } from "./clock.ts";
 
 /**
  * Time-sortable identifiers (ULID layout: 48 bits of milliseconds, then 80
@@ -12,7 +12,7 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 export type IdGenerator = () => string;
 
 /** Creates a monotonic, time-sortable id generator reading `clock`. */
-export function createIdGenerator(clock: Clock = systemClock): IdGenerator {
+export function createIdGenerator(clock: TimeSource = systemClock): IdGenerator {
   let lastMs = -1;
   let lastRandom: number[] = [];
   return () => {

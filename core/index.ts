@@ -2,8 +2,8 @@
 export * from "./errors.ts";
 export { loadConfig, DEFAULT_DATA_DIR, DEFAULT_LOCAL_NATS_PORT, DEFAULT_BLACKBOARD_METRICS_PORT, DEFAULT_DEDUP_WINDOW_MS, DEFAULT_GATEWAY_ADDRESS, DEFAULT_GATEWAY_MAX_IN_FLIGHT, DEFAULT_GATEWAY_MAX_STREAMS } from "./config.ts";
 export type { Config, GatewayConfig } from "./config.ts";
-export { systemClock, ManualClock, OffsetClock, clockFromEnv, CLOCK_OFFSET_ENV } from "./clock.ts";
-export type { Clock } from "./clock.ts";
+export { systemClock, systemMeshClock, meshClockOf, ManualClock, ManualMeshClock, OffsetClock, clockFromEnv, CLOCK_OFFSET_ENV } from "./clock.ts";
+export type { MeshClock, TimeSource, WallClock } from "./clock.ts";
 export { createIdGenerator, newId } from "./ids.ts";
 export { isMain } from "./is-main.ts";
 export { onStop, onSupervisorGone, STOP_SIGNALS } from "./shutdown.ts";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
-import { type Clock, ConflictError, NotFoundError, PermissionDeniedError, systemClock } from "../core/index.ts";
+import { ConflictError, NotFoundError, PermissionDeniedError, systemClock, type WallClock } from "../core/index.ts";
 import { requireDesk } from "./credentials.ts";
 import { type BlackboardClient, Channel, DEFAULT_DESK_HEARTBEAT_MS, type DeskBoard, deskBoardOpener, type DeskOffer, type FactSource, type FactWriter, type OfferState, OfferStateError } from "../blackboard/index.ts";
 import { DeskReplyRequest, HandBackRequest, OfferDecision, ResolveRequest, SignInRequest } from "./desk-requests.ts";
@@ -33,8 +33,8 @@ export interface AgentDeskDeps {
   log: Logger;
   /** Named in the presence entries of the agents signed in here. */
   gatewayId: string;
-  /** Reads the time for reservations and stamps. @default systemClock */
-  clock?: Clock;
+  /** Reads the time for reservations and the board's stamps (wall time, as offers' `expiresAt`). @default systemClock */
+  clock?: WallClock;
   /** How often a signed-in agent's presence is re-put. @default DEFAULT_DESK_HEARTBEAT_MS */
   heartbeatMs?: number;
   /** The desk board, shared with the gateway's other services. @default one opened on the first desk call with `heartbeatMs` and `clock` */

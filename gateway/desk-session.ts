@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import { type Clock, ConflictError } from "../core/index.ts";
+import { ConflictError, type WallClock } from "../core/index.ts";
 import { type BlackboardClient, type DeskAgent, type DeskBoard, type DeskOffer, OfferStateError } from "../blackboard/index.ts";
 import type { SignInRequest } from "./desk-requests.ts";
 import type { DeskEvent } from "./generated/casemesh/v1/DeskEvent.ts";
@@ -34,7 +34,7 @@ export interface DeskSessionOptions {
   request: SignInRequest;
   gatewayId: string;
   heartbeatMs: number;
-  clock: Clock;
+  clock: WallClock;
   /** Aborted when the client cancels or the deadline passes: the stream ends. */
   signal: AbortSignal;
   /** Carries the agent id (a child logger). */

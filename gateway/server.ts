@@ -8,7 +8,7 @@ import { protoPath as healthProtoPath } from "grpc-health-check";
 import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import { type Clock, ConfigError, type GatewayConfig } from "../core/index.ts";
+import { ConfigError, type GatewayConfig, type MeshClock } from "../core/index.ts";
 import { channelService } from "./channel-service.ts";
 import { Authenticator, type CredentialEntry } from "./credentials.ts";
 import { BlackboardClient, ContactDirectory, deskBoardOpener, FactWriter, SealedStore } from "../blackboard/index.ts";
@@ -40,7 +40,7 @@ export interface GatewayServerOptions {
   logger: Logger;
   dedupWindowMs: number;
   /** The mesh clock the facts it writes are stamped with. @default the wall clock */
-  clock?: Clock;
+  clock?: MeshClock;
   /** @default DEFAULT_HEALTH_INTERVAL_MS */
   healthIntervalMs?: number;
 }

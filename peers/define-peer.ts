@@ -2,7 +2,7 @@ import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { Capability, type CaseState, type CustomerMemory, type FactData, type FactKind, type StoredFact } from "../blackboard/index.ts";
-import { type Clock, ConfigError } from "../core/index.ts";
+import { ConfigError, type MeshClock } from "../core/index.ts";
 import { PeerId, type CallForProposals, type PeerBidParts } from "./protocol.ts";
 
 /** How long one run of a step may take before it is aborted and retried. */
@@ -39,7 +39,7 @@ export interface StepContext {
   signal: AbortSignal;
   /** Stable across re-runs and re-awards of this need: use it for side effects outside the mesh. */
   idempotencyKey: string;
-  clock: Clock;
+  clock: MeshClock;
 }
 
 /** A fact a step writes to its case. */

@@ -3,7 +3,7 @@ import type { JsMsg, KV, NatsConnection, Subscription } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { BlackboardClient, ContractStore, FactWriter, factRegistry } from "../blackboard/index.ts";
-import { type Clock, ConfigError, DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, systemClock } from "../core/index.ts";
+import { ConfigError, DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS, type MeshClock, meshClockOf, systemClock, systemMeshClock, type WallClock } from "../core/index.ts";
 import { NeedAuction } from "./auctioneer.ts";
 import { openBuckets, openPresenceBucket } from "./buckets.ts";
 import { ClaimStore } from "./claims.ts";
@@ -29,10 +29,10 @@ export interface PeerHostOptions {
   registry: Registry;
   logger: Logger;
   dedupWindowMs: number;
-  /** The lease clock. @default systemClock */
-  clock?: Clock;
-  /** The mesh clock: stamps facts and is the handlers' `clock` (see blackboard/shared-clock.ts). @default the wall clock for facts, the lease clock for handlers */
-  meshClock?: Clock;
+  /** The lease clock (wall time). @default systemClock */
+  clock?: WallClock;
+  /** The mesh clock: stamps facts and is the handlers' `clock` (see blackboard/shared-clock.ts). @default the wall clock for facts; for handlers the lease clock read as mesh time (a test drives both with one manual clock) */
+  meshClock?: MeshClock;
   /** @default DEFAULT_LEASE_MS; every process in a mesh must use the same lease. */
   leaseMs?: number;
   /** @default DEFAULT_HEARTBEAT_MS */
@@ -124,7 +124,7 @@ export class PeerHost {
       source: { peer: options.hostId, capability: "runtime", version: "1" },
       registry: options.registry,
       dedupWindowMs: options.dedupWindowMs,
-      clock: options.meshClock ?? systemClock,
+      clock: options.meshClock ?? systemMeshClock,
       ...(options.streamReplicas === undefined ? {} : { replicas: options.streamReplicas }),
       verdicts: blackboard,
     });
@@ -149,7 +149,7 @@ export class PeerHost {
       registry: options.registry,
       log,
       clock: options.clock ?? systemClock,
-      meshClock: options.meshClock ?? options.clock ?? systemClock,
+      meshClock: options.meshClock ?? (options.clock === undefined ? systemMeshClock : meshClockOf(options.clock)),
       hostId: options.hostId,
       leaseMs,
       heartbeatMs,

@@ -2,7 +2,7 @@ import type { NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { BlackboardClient, FactWriter } from "../blackboard/index.ts";
-import type { Clock } from "../core/index.ts";
+import type { MeshClock, WallClock } from "../core/index.ts";
 import type { ClaimEntry, ClaimStore } from "./claims.ts";
 import type { PeerMetrics } from "./metrics.ts";
 import type { Directory } from "./presence.ts";
@@ -31,9 +31,9 @@ export interface MeshContext {
   registry: Registry;
   log: Logger;
   /** Leases: the wall clock (a test may pass a manual one). */
-  clock: Clock;
+  clock: WallClock;
   /** The mesh clock: what facts are stamped with and handlers read (moves with CASEMESH_CLOCK=shared). */
-  meshClock: Clock;
+  meshClock: MeshClock;
   /** The id this process auctions under (it receives `settled` notices). */
   hostId: string;
   leaseMs: number;

@@ -5,7 +5,7 @@ import { createLogger, createRegistry, type Logger, serveMetrics } from "../obse
 import type { PeerDefinition } from "./define-peer.ts";
 import { PeerHost } from "./host.ts";
 import type { WeightTable } from "./utility.ts";
-import { type Clock, type Config, ConfigError, connectNats, loadConfig, onStop } from "../core/index.ts";
+import { type Config, ConfigError, connectNats, loadConfig, type MeshClock, onStop } from "../core/index.ts";
 
 /** What a peer process has once it is connected: for peers that need the connection (a ledger, a timer loop). */
 export interface PeerProcess {
@@ -14,7 +14,7 @@ export interface PeerProcess {
   logger: Logger;
   config: Config;
   /** The mesh clock (CASEMESH_CLOCK): the wall clock, or the shared one `npm start` runs on. */
-  clock: Clock;
+  clock: MeshClock;
 }
 
 /** Work a peer process runs beside its peers (a timer loop); stopped before the peers drain. */

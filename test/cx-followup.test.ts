@@ -6,7 +6,7 @@ import { BlackboardClient } from "../blackboard/client.ts";
 import type { StoredFact } from "../blackboard/projection-state.ts";
 import { FACTS_STREAM } from "../blackboard/subjects.ts";
 import { FactWriter } from "../blackboard/writer.ts";
-import { ManualClock, type Clock } from "../core/clock.ts";
+import { ManualMeshClock, type MeshClock } from "../core/clock.ts";
 import { createLogger } from "../observability/logger.ts";
 import { createRegistry } from "../observability/metrics-server.ts";
 import { FOLLOWUP_SCHEDULE, followupPeer, scheduleTimerId } from "../peers/cx/followup.ts";
@@ -25,7 +25,7 @@ const DAY_MS = 24 * HOUR_MS;
 /** A timer loop in this process on `clock`, ticking every 50 ms unless told; stopped after the suite. */
 async function timerLoop(
   nc: NatsConnection,
-  clock: Clock,
+  clock: MeshClock,
   options: Partial<Omit<TimerLoopOptions, "nc" | "clock">> = {},
 ): Promise<{ loop: TimerLoop; registry: Registry }> {
   const registry = options.registry ?? createRegistry();
@@ -82,7 +82,7 @@ const needId = (f: StoredFact | undefined) => (f?.fact.data as { needId?: string
 describe("follow-up peer in this process (manual clock)", async () => {
   const { nc, client, writer } = await startMesh({ name: "followup" });
   // The follow-up peer (its schedule step reads `clock`) and a mailer serving the timers' action.
-  const clock = new ManualClock(Date.now());
+  const clock = new ManualMeshClock(Date.now());
   const registry = createRegistry();
   const mailed: string[] = [];
   await startHost(nc, [
@@ -187,7 +187,7 @@ describe("follow-up peer in this process (manual clock)", async () => {
   });
 
   test("a timer whose case got case.resolved fires as cancelled (needId null) and opens nothing", async () => {
-    const clock = new ManualClock(Date.now());
+    const clock = new ManualMeshClock(Date.now());
     const { loop, registry } = await timerLoop(nc, clock);
     loop.start();
     await setTimer(writer, "fu-cancel", "fu-cancel-t", clock.now() + DAY_MS);
@@ -212,7 +212,7 @@ describe("follow-up peer in this process (manual clock)", async () => {
   });
 
   test("two follow-up peers ticking at the same moment fire each due timer once", async (t) => {
-    const clock = new ManualClock(Date.now());
+    const clock = new ManualMeshClock(Date.now());
     const a = await timerLoop(nc, clock, { peerId: "followup-x" });
     const b = await timerLoop(nc, clock, { peerId: "followup-y" });
     const cases = Array.from({ length: 20 }, (_, i) => `fu-race-${i}`);
@@ -246,7 +246,7 @@ describe("follow-up crash window, past the dedup window", async () => {
   const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 1_000 });
 
   test("a peer that dies between the need and timer.fired is re-fired into the same need, even after the dedup window", async () => {
-    const clock = new ManualClock(Date.now());
+    const clock = new ManualMeshClock(Date.now());
     const dying = await timerLoop(nc, clock, {
       dedupWindowMs: 1_000,
       beforeFired: () => {

@@ -210,7 +210,7 @@ describe("cx intent, identity and composer peers (rules)", async () => {
 
   test("the next message on voice, same case: no identity step, nothing re-loaded or re-credited, a speakable status reply", async () => {
     // The gateway writing the next day: its facts carry a time a day later.
-    const tomorrow = await FactWriter.create({ nc, source: { ...TEST_SOURCE, capability: "gateway" }, dedupWindowMs: 120_000, clock: { now: () => Date.now() + DAY_MS } });
+    const tomorrow = await FactWriter.create({ nc, source: { ...TEST_SOURCE, capability: "gateway" }, dedupWindowMs: 120_000, clock: { timeline: "mesh", now: () => Date.now() + DAY_MS } });
     const needId = await customerSays(tomorrow, "cx-ada", { channel: "voice", address: "+44 20 7946 0001", text: "Hello, it's Ada again. Has the refund for October come through?", n: 2 });
     const facts = await caseFactsWhen(client, "cx-ada", (fs) => needFacts(fs, "need.done", needId).length === 1 && count(fs, "reply.drafted") === 2);
     const [first, second] = facts.filter((f) => f.fact.kind === "message.received").map((f) => Date.parse(f.fact.at));

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PeerId, runPeers } from "../index.ts";
 import { DEFAULT_FOLLOWUP_PEER_ID, followupPeer } from "./followup.ts";
 import { DEFAULT_TIMER_TICK_MS, TimerLoop } from "./followup-timers.ts";
-import { type Clock, clockFromEnv, ConfigError, isMain } from "../../core/index.ts";
+import { clockFromEnv, ConfigError, isMain, type MeshClock } from "../../core/index.ts";
 
 /**
  * The follow-up peer as a process: the `followup.schedule` capability and the
@@ -33,7 +33,7 @@ export const FollowupEnv = z.object({
 export interface FollowupConfig {
   peerId: string;
   tickMs: number;
-  clock: Clock;
+  clock: MeshClock;
 }
 
 /** Parses the follow-up settings; throws {@link ConfigError} naming the bad variable. */
@@ -60,7 +60,7 @@ export async function runFollowup(env: NodeJS.ProcessEnv = process.env): Promise
     process.exit(2);
   }
   // The mesh clock is known once connected; the env offset shifts it.
-  let clock: Clock = followup.clock;
+  let clock: MeshClock = followup.clock;
   await runPeers(
     (mesh) => {
       clock = clockFromEnv(env, mesh.clock);

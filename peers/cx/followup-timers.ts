@@ -3,7 +3,7 @@ import type { JetStreamManager, NatsConnection } from "nats";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { BlackboardClient, FACTS_STREAM, FactWriter, type PendingTimer, type StoredFact } from "../../blackboard/index.ts";
-import { asCasemeshError, type Clock } from "../../core/index.ts";
+import { asCasemeshError, type MeshClock } from "../../core/index.ts";
 import { counter, gauge } from "../../observability/index.ts";
 
 /**
@@ -57,7 +57,7 @@ export interface TickReport {
 export interface TimerLoopOptions {
   nc: NatsConnection;
   /** Decides what is due. A test passes a ManualClock; a process, `clockFromEnv()`. */
-  clock: Clock;
+  clock: MeshClock;
   registry: Registry;
   logger: Logger;
   /** Stamped as the source peer of the facts the loop writes. */
@@ -119,7 +119,7 @@ export class TimerLoop {
   readonly #client: BlackboardClient;
   readonly #writer: FactWriter;
   readonly #nc: NatsConnection;
-  readonly #clock: Clock;
+  readonly #clock: MeshClock;
   readonly #log: Logger;
   readonly #tickMs: number;
   readonly #batch: number;

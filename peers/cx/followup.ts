@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { Capability, Instant, KindName, WorkId } from "../../blackboard/index.ts";
-import { type Clock, systemClock } from "../../core/index.ts";
+import { type MeshClock, systemMeshClock } from "../../core/index.ts";
 import { capability, definePeer, type PeerDefinition } from "../index.ts";
 
 /**
@@ -54,13 +54,13 @@ export interface FollowupPeerOptions {
   id?: string;
   /** @default "1.0.0" */
   version?: string;
-  /** The clock `delayMs` counts from; the same one the timer loop reads. @default systemClock */
-  clock?: Clock;
+  /** The clock `delayMs` counts from; the same one the timer loop reads. @default the wall clock's mesh time */
+  clock?: MeshClock;
 }
 
 /** The follow-up peer's definition: it serves `followup.schedule` by writing `timer.set`. */
 export function followupPeer(options: FollowupPeerOptions = {}): PeerDefinition {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? systemMeshClock;
   return definePeer({
     id: options.id ?? DEFAULT_FOLLOWUP_PEER_ID,
     version: options.version ?? "1.0.0",

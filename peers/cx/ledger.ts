@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { KV, NatsConnection } from "nats";
 import { z } from "zod";
 import { Instant, Money } from "../../blackboard/index.ts";
-import { type Clock, ConflictError, ContractViolationError, createIdGenerator, isCasRefusal, openFileBucket, readJsonEntry, systemClock, UnavailableError } from "../../core/index.ts";
+import { ConflictError, ContractViolationError, createIdGenerator, isCasRefusal, openFileBucket, readJsonEntry, systemClock, UnavailableError, type WallClock } from "../../core/index.ts";
 
 /**
  * The credit ledger: the one side effect outside the mesh that must happen
@@ -79,10 +79,10 @@ export function ledgerKey(idempotencyKey: string): string {
 /** The credit ledger over the `casemesh_ledger` KV bucket. */
 export class Ledger implements CreditLedger {
   readonly #kv: KV;
-  readonly #clock: Clock;
+  readonly #clock: WallClock;
   readonly #newId: () => string;
 
-  private constructor(kv: KV, clock: Clock) {
+  private constructor(kv: KV, clock: WallClock) {
     this.#kv = kv;
     this.#clock = clock;
     this.#newId = createIdGenerator(clock);
@@ -94,7 +94,7 @@ export class Ledger implements CreditLedger {
    * @param options.replicas JetStream replicas of the bucket. @default 1
    * @param options.clock Stamps `appliedAt`. @default systemClock
    */
-  static async open(nc: NatsConnection, options: { replicas?: number; clock?: Clock } = {}): Promise<Ledger> {
+  static async open(nc: NatsConnection, options: { replicas?: number; clock?: WallClock } = {}): Promise<Ledger> {
     const kv = await openFileBucket(nc, LEDGER_BUCKET, options.replicas === undefined ? {} : { replicas: options.replicas });
     return new Ledger(kv, options.clock ?? systemClock);
   }
