@@ -2,7 +2,7 @@ import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Logger } from "../observability/index.ts";
-import { type Clock, decodeJson, encodeJson } from "../core/index.ts";
+import { casPut, type Clock, decodeJson, encodeJson } from "../core/index.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:
@@ -125,14 +125,8 @@ export async function advanceSharedClock(nc: NatsConnection, byMs: number, by: s
     const current = await kv.get(OFFSET_KEY);
     const offsetMs = (offsetOf(current) ?? 0) + byMs;
     const entry: SharedClockEntry = { offsetMs, changedAt: new Date().toISOString(), by };
-    try {
-      if (current === null) await kv.create(OFFSET_KEY, encodeJson(entry));
-      else await kv.update(OFFSET_KEY, encodeJson(entry), current.revision);
-      return offsetMs;
-    } catch (err) {
-      // Someone else moved it first: read again and add to theirs.
-      if (!/wrong last sequence|key exists/i.test(String(err))) throw err;
-    }
+    // Refused: someone else moved it first; read again and add to theirs.
+    if ((await casPut(kv, OFFSET_KEY, encodeJson(entry), current?.revision ?? 0, "moving the shared clock")) !== undefined) return offsetMs;
   }
 }
 

@@ -14,7 +14,7 @@ export type { ConnectOptions } from "./nats-connect.ts";
 export { NatsServerProcess, DEFAULT_NATS_START_TIMEOUT_MS } from "./nats-server.ts";
 export type { NatsServerOptions } from "./nats-server.ts";
 export { DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from "./config.ts";
-export { isCasRefusal, openFileBucket, readJsonEntry } from "./kv.ts";
+export { casDelete, casPut, openFileBucket, readJsonEntry } from "./kv.ts";
 export { decodeJson, encodeJson, parseJsonStrict } from "./json.ts";
 export { followKv, LiveKvWatch, WATCH_RETRY_MS } from "./kv-watch.ts";
 export type { FollowKvOptions, WatchResume } from "./kv-watch.ts";
