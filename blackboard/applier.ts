@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "nats";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
-import { NotCaughtUpError } from "../core/index.ts";
+import { followStream, NotCaughtUpError } from "../core/index.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { project, type LogMessage } from "./projector.ts";
 import type { ProjectionStore } from "./projection-store.ts";
@@ -29,7 +29,7 @@ export class Applier {
   readonly #log: Logger;
   #lastSeq = 0;
   #waiters: Waiter[] = [];
-  #messages: ConsumerMessages | undefined;
+  readonly #stop = new AbortController();
   #stopped = false;
   #loop: Promise<void> | undefined;
 
@@ -54,7 +54,7 @@ export class Applier {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#messages?.stop();
+    this.#stop.abort();
     await this.#loop;
     for (const w of this.#waiters) w.resolve();
     this.#waiters = [];
@@ -87,19 +87,18 @@ export class Applier {
   }
 
   async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    const onError = (err: unknown) => this.#log.warn({ err: String(err), lastSeq: this.#lastSeq }, "fact consumer interrupted; resuming after last applied sequence");
     while (!this.#stopped) {
       try {
-        const consumer = await this.#js.consumers.get(FACTS_STREAM, { opt_start_seq: this.#lastSeq + 1 });
-        const messages = await consumer.consume({ max_messages: 1_000 });
-        this.#messages = messages;
-        if (this.#stopped) messages.stop();
-        for await (const m of messages) {
+        // Follows the log until stopped; it ends early only when applying a message failed.
+        for await (const m of followStream(this.#js, FACTS_STREAM, { afterSeq: this.#lastSeq, maxMessages: 1_000, signal, onError })) {
           if (m.seq <= this.#lastSeq) continue;
           await this.#apply(m);
         }
       } catch (err) {
         if (this.#stopped) break;
-        this.#log.warn({ err: String(err), lastSeq: this.#lastSeq }, "fact consumer interrupted; resuming after last applied sequence");
+        onError(err);
       }
       if (!this.#stopped) await sleep(250);
     }
@@ -160,12 +159,7 @@ export class Applier {
   }
 
   async #deadLetterRecorded(subject: string): Promise<boolean> {
-    try {
-      await this.#jsm.streams.getMessage(DEADLETTER_STREAM, { last_by_subj: subject });
-      return true;
-    } catch (err) {
-      if (String(err).includes("no message found")) return false;
-      throw err;
-    }
+    // nats.js v3 answers null for "no message found" (JetStream API code 10037).
+    return (await this.#jsm.streams.getMessage(DEADLETTER_STREAM, { last_by_subj: subject })) !== null;
   }
 }

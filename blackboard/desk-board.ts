@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { Capability, CaseId, Instant, WorkId } from "./contract-envelope.ts";
 import { MAX_TEXT_CHARS } from "./contract-kinds.ts";
@@ -14,6 +15,7 @@ import {
   casDelete,
   casPut,
   NotFoundError,
+  openFileBucket,
   systemClock,
   UnavailableError,
 } from "../core/index.ts";
@@ -219,12 +221,11 @@ export class DeskBoard {
 
   /** Opens both buckets, creating them if needed (file storage, so they survive a nats-server restart). */
   static async open(nc: NatsConnection, options: DeskBoardOptions = {}): Promise<DeskBoard> {
-    const js = nc.jetstream();
     const replicas = options.replicas ?? 1;
     const ttlMs = (options.heartbeatMs ?? DEFAULT_DESK_HEARTBEAT_MS) * DESK_TTL_HEARTBEATS;
     const [agents, offers] = await Promise.all([
-      js.views.kv(DESK_AGENTS_BUCKET, { history: 1, ttl: ttlMs, storage: StorageType.File, replicas }),
-      js.views.kv(DESK_OFFERS_BUCKET, { history: 1, ttl: OFFER_RETENTION_MS, storage: StorageType.File, replicas }),
+      openFileBucket(nc, DESK_AGENTS_BUCKET, { ttlMs, replicas }),
+      openFileBucket(nc, DESK_OFFERS_BUCKET, { ttlMs: OFFER_RETENTION_MS, replicas }),
     ]);
     return new DeskBoard(nc, agents, offers, ttlMs, options.clock ?? systemClock);
   }

@@ -1,4 +1,4 @@
-import type { Msg, NatsConnection, Subscription } from "nats";
+import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { z } from "zod";
 import type { Logger } from "pino";
 import { asCasemeshError, BadRequestError, decodeJson, NotFoundError } from "../core/index.ts";

@@ -1,8 +1,9 @@
-import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Logger } from "../observability/index.ts";
-import { casPut, type Clock, decodeJson, encodeJson } from "../core/index.ts";
+import { casPut, type Clock, decodeJson, encodeJson, openFileBucket } from "../core/index.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:
@@ -35,7 +36,7 @@ function offsetOf(entry: KvEntry | null): number | undefined {
 }
 
 function openBucket(nc: NatsConnection): Promise<KV> {
-  return nc.jetstream().views.kv(SHARED_CLOCK_BUCKET, { history: 1, storage: StorageType.File });
+  return openFileBucket(nc, SHARED_CLOCK_BUCKET);
 }
 
 /** How long a broken watch waits before watching again. */

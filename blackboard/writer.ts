@@ -1,10 +1,14 @@
-import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from "nats";
+import { jetstream, jetstreamManager, type JetStreamClient, type PubAck } from "@nats-io/jetstream";
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "prom-client";
 import {
   CasemeshError,
   ConfigError,
   ConflictError,
   ContractViolationError,
+  isJetStreamApiError,
+  isNatsTransient,
+  JS_API_CODES,
   TimeoutError,
   TooLargeError,
   UnavailableError,
@@ -112,7 +116,7 @@ export class FactWriter {
 
   constructor(options: FactWriterOptions) {
     this.#nc = options.nc;
-    this.#js = options.nc.jetstream();
+    this.#js = jetstream(options.nc);
     this.#source = options.source;
     this.#clock = options.clock ?? systemClock;
     this.#ids = options.ids ?? createIdGenerator(this.#clock);
@@ -130,7 +134,7 @@ export class FactWriter {
 
   /** Creates a writer after making sure the streams exist. */
   static async create(options: FactWriterOptions & StreamSettings): Promise<FactWriter> {
-    await ensureStreams(await options.nc.jetstreamManager(), streamSettings(options));
+    await ensureStreams(await jetstreamManager(options.nc), streamSettings(options));
     return new FactWriter(options);
   }
 
@@ -219,7 +223,7 @@ export class FactWriter {
     subject: string,
     body: Uint8Array,
     msgId: string,
-    hdrs: ReturnType<typeof natsHeaders>,
+    hdrs: MsgHdrs,
   ): Promise<PubAck> {
     const deadline = Date.now() + this.#appendTimeoutMs;
     let backoff = 50;
@@ -236,12 +240,11 @@ export class FactWriter {
         return ack;
       } catch (err) {
         lastError = err;
-        if (!isRetryablePublishError(err)) {
-          const text = String(err);
-          if (text.includes("maximum payload") || text.includes("message size exceeds")) {
-            throw new TooLargeError(`fact is too large for the stream: ${text}`, { cause: err });
+        if (!isNatsTransient(err)) {
+          if (isJetStreamApiError(err, JS_API_CODES.MessageTooLarge)) {
+            throw new TooLargeError(`fact is too large for the stream: ${String(err)}`, { cause: err });
           }
-          throw new UnavailableError(`append to ${subject} failed: ${text}`, { cause: err, retryable: false });
+          throw new UnavailableError(`append to ${subject} failed: ${String(err)}`, { cause: err, retryable: false });
         }
         if (Date.now() + backoff >= deadline) {
           throw new TimeoutError(
@@ -273,22 +276,6 @@ export class FactWriter {
 
 function labelKind(kind: string): string {
   return isFactKind(kind) ? kind : "unknown";
-}
-
-/** Errors worth another try with the same msg id: the server is away or slow. */
-function isRetryablePublishError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  const text = String(err).toLowerCase();
-  return (
-    code === "503" ||
-    code === "TIMEOUT" ||
-    code === "DISCONNECT" ||
-    text.includes("timeout") ||
-    text.includes("no responders") ||
-    text.includes("disconnect") ||
-    text.includes("jetstream not enabled") ||
-    text.includes("temporarily unavailable")
-  );
 }
 
 function writerMetrics(registry: Registry) {

@@ -15,8 +15,11 @@ export { NatsServerProcess, DEFAULT_NATS_START_TIMEOUT_MS } from "./nats-server.
 export type { NatsServerOptions } from "./nats-server.ts";
 export { DEFAULT_DRAIN_GRACE_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from "./config.ts";
 export { casDelete, casPut, openFileBucket, readJsonEntry } from "./kv.ts";
+export { isJetStreamApiError, isNatsTimeout, isNatsTransient, isNoResponders, jetStreamApiCode, JS_API_CODES } from "./nats-errors.ts";
 export { decodeJson, encodeJson, parseJsonStrict } from "./json.ts";
 export { followKv, LiveKvWatch, WATCH_RETRY_MS } from "./kv-watch.ts";
+export { followStream, FOLLOW_RETRY_MS } from "./stream-follow.ts";
+export type { FollowStreamOptions } from "./stream-follow.ts";
 export type { FollowKvOptions, WatchResume } from "./kv-watch.ts";
 export { Backoff, backoffMs, delay } from "./backoff.ts";
 export type { BackoffPolicy } from "./backoff.ts";

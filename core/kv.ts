@@ -1,6 +1,9 @@
-import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import { StorageType } from "@nats-io/jetstream";
+import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
 import { ContractViolationError, UnavailableError } from "./errors.ts";
+import { isCasRefusal } from "./nats-errors.ts";
 
 /**
  * The few things every JetStream KV view in casemesh does the same way:
@@ -8,16 +11,6 @@ import { ContractViolationError, UnavailableError } from "./errors.ts";
  * race from a failure, and parse an entry's JSON with its zod schema where it
  * enters.
  */
-
-/**
- * True when a KV `create`, `update` or revisioned `delete` was refused
- * because the key exists or moved on (a lost compare-and-set), rather than
- * failed. The nats.js 2.x client reports both as API errors whose text names
- * them.
- */
-function isCasRefusal(err: unknown): boolean {
-  return /wrong last sequence|key exists/i.test(String(err));
-}
 
 /**
  * The one compare-and-set write: puts `value` under `key` only if the key is
@@ -59,7 +52,7 @@ export async function casDelete(kv: KV, key: string, revision: number | undefine
  */
 export async function openFileBucket(nc: NatsConnection, bucket: string, options: { ttlMs?: number; replicas?: number } = {}): Promise<KV> {
   try {
-    return await nc.jetstream().views.kv(bucket, {
+    return await new Kvm(nc).create(bucket, {
       history: 1,
       storage: StorageType.File,
       replicas: options.replicas ?? 1,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { type Clock, ConflictError, NotFoundError, PermissionDeniedError, systemClock } from "../core/index.ts";
 import { requireDesk } from "./credentials.ts";

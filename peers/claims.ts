@@ -1,4 +1,4 @@
-import type { KV } from "nats";
+import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { Capability, CaseId, WorkId } from "../blackboard/index.ts";
 import { casPut, UnavailableError } from "../core/index.ts";

@@ -1,6 +1,8 @@
-import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from "nats";
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { factKindFilter, FACTS_STREAM } from "../blackboard/index.ts";
+import { isJetStreamApiError, JS_API_CODES } from "../core/index.ts";
 
 /** The durable consumer every peer process pulls needs from. */
 export const NEEDS_CONSUMER = "casemesh-needs";
@@ -21,7 +23,7 @@ export async function ensureNeedsConsumer(jsm: JetStreamManager, leaseMs: number
     }
     return;
   } catch (err) {
-    if (!String(err).includes("consumer not found")) throw err;
+    if (!isJetStreamApiError(err, JS_API_CODES.ConsumerNotFound)) throw err;
   }
   try {
     await jsm.consumers.add(FACTS_STREAM, {
@@ -34,7 +36,8 @@ export async function ensureNeedsConsumer(jsm: JetStreamManager, leaseMs: number
       max_ack_pending: MAX_NEEDS_IN_FLIGHT,
     });
   } catch (err) {
-    if (!String(err).includes("already")) throw err;
+    // Another process created it between our info and add: fine.
+    if (!isJetStreamApiError(err, JS_API_CODES.ConsumerNameExists, JS_API_CODES.ConsumerExistingActive, JS_API_CODES.ConsumerAlreadyExists)) throw err;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Subscription } from "nats";
+import type { Subscription } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { accountScopeViolation, type Fact, type FactData, type FactDraft } from "../blackboard/index.ts";
 import { asCasemeshError } from "../core/index.ts";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { FACT_KIND_NAMES, checkFact, type FactDraft } from "../blackboard/index.ts";
 import { CONTRACTS_DIR, renderContractFiles } from "../blackboard/export-contracts.ts";
 import { FactWriter } from "../blackboard/writer.ts";
@@ -36,7 +37,7 @@ describe("fact contracts", () => {
     const server = await startNats();
     const nc = await connectTo(server);
     const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 60_000 });
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
 
     const cases: [string, FactDraft, string][] = [
       ["wrong type", { caseId: "c1", kind: "credit.applied", data: { accountId: "a1", amount: { amountMinor: "12", currency: "EUR" }, reason: "x", ledgerRef: "l", idempotencyKey: "k" } } as never, "data.amount.amountMinor"],

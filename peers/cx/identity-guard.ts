@@ -1,4 +1,5 @@
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { Instant } from "../../blackboard/index.ts";
 import { casPut, openFileBucket, readJsonEntry, UnavailableError } from "../../core/index.ts";

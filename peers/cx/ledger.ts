@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { Instant, Money } from "../../blackboard/index.ts";
 import { type Clock, ConflictError, ContractViolationError, createIdGenerator, casPut, openFileBucket, readJsonEntry, systemClock, UnavailableError } from "../../core/index.ts";
