@@ -3,7 +3,7 @@ import type { NatsConnection } from "@nats-io/transport-node";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Logger } from "../observability/index.ts";
-import { casPut, type Clock, decodeJson, encodeJson, openFileBucket } from "../core/index.ts";
+import { casPut, type Clock, decodeJson, encodeJson, followKv, openFileBucket } from "../core/index.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:
@@ -39,14 +39,10 @@ function openBucket(nc: NatsConnection): Promise<KV> {
   return openFileBucket(nc, SHARED_CLOCK_BUCKET);
 }
 
-/** How long a broken watch waits before watching again. */
-const REWATCH_MS = 250;
-
 /** The mesh's shared clock as this process sees it. */
 export class SharedClock implements Clock {
   #offsetMs = 0;
-  #stopped = false;
-  #stop: (() => void) | undefined;
+  readonly #stop = new AbortController();
   readonly #gauge: Gauge | undefined;
 
   private constructor(registry: Registry | undefined) {
@@ -83,8 +79,7 @@ export class SharedClock implements Clock {
   }
 
   stop(): void {
-    this.#stopped = true;
-    this.#stop?.();
+    this.#stop.abort();
   }
 
   #apply(entry: KvEntry | null, log: Logger | undefined): void {
@@ -99,18 +94,11 @@ export class SharedClock implements Clock {
     this.#gauge?.set(offsetMs / 1000);
   }
 
+  /** Follows the entry until stopped; a watch that ends (a nats-server restart) is opened again. */
   async #follow(kv: KV, log: Logger | undefined): Promise<void> {
-    while (!this.#stopped) {
-      try {
-        const watch = await kv.watch({ key: OFFSET_KEY });
-        this.#stop = () => watch.stop();
-        if (this.#stopped) watch.stop();
-        for await (const entry of watch) this.#apply(entry, log);
-      } catch (err) {
-        log?.warn({ err: String(err) }, "shared clock watch ended; watching again");
-      }
-      if (!this.#stopped) await new Promise((r) => setTimeout(r, REWATCH_MS));
-    }
+    const onError = (err: unknown, when: "open" | "ended") =>
+      log?.warn({ err: String(err) }, when === "ended" ? "shared clock watch ended; watching again" : "cannot watch the shared clock yet; retrying");
+    for await (const entry of followKv(kv, { key: OFFSET_KEY, signal: this.#stop.signal, onError })) this.#apply(entry, log);
   }
 }
 
