@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
-import { followStream, NotCaughtUpError } from "../core/index.ts";
+import { Backoff, delay, followStream, FOLLOW_RETRY_MS, NotCaughtUpError } from "../core/index.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { project, type LogMessage } from "./projector.ts";
 import type { ProjectionStore } from "./projection-store.ts";
@@ -9,6 +8,8 @@ import { DEADLETTER_STREAM, FACTS_STREAM, deadLetterSubject } from "./subjects.t
 
 /** How many readers may wait for a sequence at once; more are refused. */
 export const MAX_SEQ_WAITERS = 10_000;
+/** How a dead letter's publish is retried: 100 ms, doubling, at most 2 s apart. */
+const DEAD_LETTER_RETRY = { initialMs: 100, maxMs: 2_000 };
 
 interface Waiter {
   seq: number;
@@ -100,7 +101,7 @@ export class Applier {
         if (this.#stopped) break;
         onError(err);
       }
-      if (!this.#stopped) await sleep(250);
+      if (!this.#stopped) await delay(FOLLOW_RETRY_MS, signal);
     }
   }
 
@@ -145,7 +146,8 @@ export class Applier {
    */
   async #publishDeadLetter(msg: LogMessage, deadLetter: unknown): Promise<void> {
     const subject = deadLetterSubject(msg.seq);
-    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 2_000)) {
+    const backoff = new Backoff(DEAD_LETTER_RETRY);
+    for (;;) {
       try {
         if (await this.#deadLetterRecorded(subject)) return;
         await this.#js.publish(subject, JSON.stringify(deadLetter), { msgID: `dl:${msg.seq}`, timeout: 2_000 });
@@ -153,7 +155,7 @@ export class Applier {
       } catch (err) {
         if (this.#stopped) throw err;
         this.#log.warn({ err: String(err), seq: msg.seq }, "dead-letter publish failed; retrying");
-        await sleep(backoff);
+        await backoff.wait(this.#stop.signal);
       }
     }
   }

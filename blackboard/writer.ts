@@ -2,6 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type PubAck } from "
 import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "prom-client";
 import {
+  Backoff,
   CasemeshError,
   ConfigError,
   ConflictError,
@@ -28,6 +29,8 @@ export const DEFAULT_MAX_IN_FLIGHT = 256;
 export const DEFAULT_APPEND_TIMEOUT_MS = 30_000;
 /** How long to wait for one publish acknowledgement before trying again. */
 export const DEFAULT_ACK_TIMEOUT_MS = 2_000;
+/** How an unacknowledged append is retried: 50 ms, doubling, at most 1 s apart. */
+const APPEND_RETRY = { initialMs: 50, maxMs: 1_000 };
 
 /** What a caller writes: the writer fills in id, time, version and source. */
 export interface FactDraft<K extends FactKind = FactKind> {
@@ -226,7 +229,7 @@ export class FactWriter {
     hdrs: MsgHdrs,
   ): Promise<PubAck> {
     const deadline = Date.now() + this.#appendTimeoutMs;
-    let backoff = 50;
+    const backoff = new Backoff(APPEND_RETRY);
     let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
       if (this.#nc.isClosed()) throw new UnavailableError("the NATS connection is closed", { cause: lastError });
@@ -246,15 +249,14 @@ export class FactWriter {
           }
           throw new UnavailableError(`append to ${subject} failed: ${String(err)}`, { cause: err, retryable: false });
         }
-        if (Date.now() + backoff >= deadline) {
+        if (Date.now() + backoff.peek() >= deadline) {
           throw new TimeoutError(
             `append to ${subject} not acknowledged after ${attempt} attempts in ${this.#appendTimeoutMs} ms: ${String(err)}`,
             { cause: err },
           );
         }
         this.#metrics?.retries.inc();
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 1_000);
+        await backoff.wait();
       }
     }
   }

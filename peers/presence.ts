@@ -3,7 +3,7 @@ import type { KV, KvEntry } from "@nats-io/kv";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { Capability } from "../blackboard/index.ts";
-import { isNoResponders, LiveKvWatch } from "../core/index.ts";
+import { delay, isNoResponders, LiveKvWatch } from "../core/index.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_HEARTBEAT_MS } from "../core/index.ts";
@@ -127,7 +127,7 @@ export async function liveElsewhere(kv: KV, peerId: string, hostId: string, ttlM
   const first = await read();
   if (first === undefined) return undefined;
   const expiresIn = first.entry.created.getTime() + ttlMs - Date.now();
-  await new Promise((r) => setTimeout(r, Math.max(0, expiresIn) + 50));
+  await delay(Math.max(0, expiresIn) + 50);
   const again = await read();
   return again !== undefined && again.entry.revision !== first.entry.revision ? again.record : undefined;
 }
