@@ -17,7 +17,8 @@
  * one JSON object with the results. Exits 0 even when a target is missed.
  */
 import { join } from "node:path";
-import type { JetStreamClient, NatsConnection } from "nats";
+import { jetstream, type JetStreamClient } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { DEFAULT_DEDUP_WINDOW_MS } from "../core/index.ts";
 import { TEST_SOURCE, caseOpened, message } from "../test/harness/facts.ts";
 import { BlackboardClient, type FactDraft, FACTS_STREAM, FactWriter, MAX_MIN_SEQ_WAIT_MS, querySubject } from "../blackboard/index.ts";
@@ -121,7 +122,7 @@ async function measureThroughput(nc: NatsConnection): Promise<Throughput> {
   const rawSubjects = caseIds.map((id) => `bench.raw.${id}.message.received`);
   log(`payload: ${payload.byteLength} bytes (message.received fact); window ${WINDOW}; ${ROUNDS} rounds of ${ROUND_MSGS}`);
 
-  const js: JetStreamClient = nc.jetstream();
+  const js: JetStreamClient = jetstream(nc);
   let n = 0;
   const raw = (count: number) => pipelined(count, WINDOW, (i) => js.publish(rawSubjects[i % CASES] ?? "bench.raw.x", payload));
   const appends = (count: number) =>

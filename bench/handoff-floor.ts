@@ -14,7 +14,9 @@
  * is read and no step runs.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { AckPolicy, RequestStrategy, StorageType, headers, type ConsumerMessages, type JsMsg, type NatsConnection } from "nats";
+import { AckPolicy, StorageType, jetstream, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { headers, type NatsConnection } from "@nats-io/transport-node";
 import { connectNats } from "../core/index.ts";
 import { addRawStream, log } from "./harness.ts";
 
@@ -70,16 +72,20 @@ export async function measureProtocolFloor(options: FloorOptions): Promise<numbe
     for (let h = 0; h < options.hosts; h++) {
       const c = await connectNats({ servers: options.serverUrl, name: `bench-floor-h${h}` });
       connections.push(c);
-      const js = c.jetstream();
-      const kv = await js.views.kv(BUCKET, { history: 1, storage: StorageType.File });
-      c.subscribe(CFP_SUBJECT, { callback: (_err, m) => (m.headers?.get(HOST_HEADER) === String(h) ? undefined : m.respond(BID_REPLY)) });
+      const js = jetstream(c);
+      const kv = await new Kvm(js).create(BUCKET, { history: 1, storage: StorageType.File });
+      c.subscribe(CFP_SUBJECT, {
+        callback: (_err, m) => {
+          if (m.headers?.get(HOST_HEADER) !== String(h)) m.respond(BID_REPLY);
+        },
+      });
       const callHeaders = headers();
       callHeaders.set(HOST_HEADER, String(h));
       const handle = async (m: JsMsg): Promise<void> => {
         const id = m.subject.split(".")[2] ?? "";
         if (options.hosts > 1) {
           const replies = await c.requestMany(CFP_SUBJECT, needBody, {
-            strategy: RequestStrategy.Count,
+            strategy: "count",
             maxMessages: options.hosts - 1,
             maxWait: 1_000,
             headers: callHeaders,
@@ -103,7 +109,7 @@ export async function measureProtocolFloor(options: FloorOptions): Promise<numbe
     }
     await sleep(200);
 
-    const js = options.nc.jetstream();
+    const js = jetstream(options.nc);
     const interval = 1000 / options.ratePerS;
     const started = performance.now();
     const inFlight = new Set<Promise<void>>();

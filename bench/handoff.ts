@@ -28,7 +28,9 @@
  */
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { NatsConnection, Subscription } from "nats";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import { pino } from "pino";
 import { Registry } from "prom-client";
 import { BlackboardClient, FACTS_STREAM, FactWriter } from "../blackboard/index.ts";
@@ -129,7 +131,7 @@ async function measureRawAck(nc: NatsConnection, writer: FactWriter): Promise<{ 
     data: { needId: "hn-raw-0000", capability: "bench.raw", input: {}, requires: [], attempt: 1, fallback: null, routing: ROUTING },
   });
   const payload = Buffer.from(JSON.stringify(sample));
-  const js = nc.jetstream();
+  const js = jetstream(nc);
   const times: number[] = [];
   for (let i = 0; i < RAW_WARMUP + RAW_SAMPLES; i++) {
     const t0 = performance.now();
@@ -248,7 +250,7 @@ async function runRound(
   }
 
   // Wait until the presence directory shows every peer, then give the hosts' own watches a moment.
-  const presence = await nc.jetstream().views.kv(PRESENCE_BUCKET, { bindOnly: true });
+  const presence = await new Kvm(nc).open(PRESENCE_BUCKET);
   const directory = new Directory(presence, HEARTBEAT_MS * PRESENCE_TTL_HEARTBEATS, logger);
   await directory.start();
   try {
@@ -290,7 +292,7 @@ async function runRound(
    */
   const sampleLoadedAcks = async (stop: () => boolean): Promise<number[]> => {
     const jsm = await addRawStream(nc, LOADED_STREAM, LOADED_SUBJECTS);
-    const js = nc.jetstream();
+    const js = jetstream(nc);
     const body = Buffer.alloc(400, "x");
     const acks: number[] = [];
     while (!stop()) {
@@ -357,7 +359,7 @@ async function runRound(
   doneSub.unsubscribe();
 
   // Read the cases back from the blackboard: count need.claimed (attempt 1) and need.done per need.
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const lastSeq = (await jsm.streams.info(FACTS_STREAM)).state.last_seq;
   const entries = [...needs.entries()];
   const claimed = new Map<string, number>();

@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { JetStreamManager, NatsConnection } from "nats";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { type BlackboardClient, FACTS_STREAM, streamConfigs } from "../blackboard/index.ts";
 import { connectNats, DEFAULT_DEDUP_WINDOW_MS, NatsServerProcess } from "../core/index.ts";
 
@@ -262,7 +263,7 @@ export interface PrivateNatsOptions {
  * JetStream baselines. Returns the manager, to delete the stream afterwards.
  */
 export async function addRawStream(nc: NatsConnection, name: string, subjects: string): Promise<JetStreamManager> {
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const facts = streamConfigs({ dedupWindowMs: DEFAULT_DEDUP_WINDOW_MS }).find((c) => c.name === FACTS_STREAM);
   if (facts === undefined) throw new Error(`no ${FACTS_STREAM} stream config`);
   await jsm.streams.add({ ...facts, name, subjects: [subjects] });

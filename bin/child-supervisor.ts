@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
-import type { Config } from "../core/index.ts";
+import { backoffMs, type Config } from "../core/index.ts";
 import type { Logger } from "../observability/index.ts";
 import { StartupError } from "./nats-choice.ts";
 import { say, sayError } from "./say.ts";
@@ -18,6 +18,8 @@ export const DEFAULT_STOP_GRACE_MS = 10_000;
 export const RESTART_BACKOFF_INITIAL_MS = 500;
 /** The longest wait between restarts; the wait doubles up to this. */
 export const RESTART_BACKOFF_MAX_MS = 10_000;
+/** Restarts of a child that keeps exiting: 0.5 s, doubling, at most 10 s apart. */
+const RESTART_BACKOFF = { initialMs: RESTART_BACKOFF_INITIAL_MS, maxMs: RESTART_BACKOFF_MAX_MS };
 /** A child that ran this long after becoming ready resets the backoff. */
 export const RESTART_BACKOFF_RESET_MS = 30_000;
 /** How long one child start may take before it counts as failed and is killed. */
@@ -287,7 +289,7 @@ export class ChildSupervisor<R> implements SupervisedChild {
       this.#firstReady = undefined;
       return;
     }
-    const delayMs = Math.min(RESTART_BACKOFF_INITIAL_MS * 2 ** (this.#failures - 1), RESTART_BACKOFF_MAX_MS);
+    const delayMs = backoffMs(RESTART_BACKOFF, this.#failures);
     logger.warn({ code, signal, ranMs, restartInMs: delayMs }, `${name} exited unexpectedly; restarting`);
     say(`the ${name} ${how}; restarting it in ${delayMs / 1000} s`);
     this.#restartTimer = setTimeout(() => {

@@ -30,7 +30,7 @@ import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import type { ServiceError } from "@grpc/grpc-js";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { connectNats, isMain, loadConfig } from "../core/index.ts";
 import { advanceSharedClock } from "../blackboard/index.ts";
 import { auth, call, caseStatusOf, channelClient, type ChannelServiceClient, collect, type OutboundReply__Output, type Timeline__Output } from "../gateway/index.ts";

@@ -1,7 +1,6 @@
-import { setTimeout as sleep } from "node:timers/promises";
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from "nats";
+import type { JetStreamClient, JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import type { Logger } from "pino";
-import { NotCaughtUpError } from "../core/index.ts";
+import { Backoff, delay, followStream, FOLLOW_RETRY_MS, NotCaughtUpError } from "../core/index.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { type LearnKind, project, type LogMessage } from "./projector.ts";
 import type { ProjectionStore } from "./projection-store.ts";
@@ -9,6 +8,8 @@ import { DEADLETTER_STREAM, FACTS_STREAM, deadLetterSubject } from "./subjects.t
 
 /** How many readers may wait for a sequence at once; more are refused. */
 export const MAX_SEQ_WAITERS = 10_000;
+/** How a dead letter's publish is retried: 100 ms, doubling, at most 2 s apart. */
+const DEAD_LETTER_RETRY = { initialMs: 100, maxMs: 2_000 };
 
 interface Waiter {
   seq: number;
@@ -30,7 +31,7 @@ export class Applier {
   readonly #learn: LearnKind | undefined;
   #lastSeq = 0;
   #waiters: Waiter[] = [];
-  #messages: ConsumerMessages | undefined;
+  readonly #stop = new AbortController();
   #stopped = false;
   #loop: Promise<void> | undefined;
 
@@ -56,7 +57,7 @@ export class Applier {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#messages?.stop();
+    this.#stop.abort();
     await this.#loop;
     for (const w of this.#waiters) w.resolve();
     this.#waiters = [];
@@ -89,21 +90,20 @@ export class Applier {
   }
 
   async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    const onError = (err: unknown) => this.#log.warn({ err: String(err), lastSeq: this.#lastSeq }, "fact consumer interrupted; resuming after last applied sequence");
     while (!this.#stopped) {
       try {
-        const consumer = await this.#js.consumers.get(FACTS_STREAM, { opt_start_seq: this.#lastSeq + 1 });
-        const messages = await consumer.consume({ max_messages: 1_000 });
-        this.#messages = messages;
-        if (this.#stopped) messages.stop();
-        for await (const m of messages) {
+        // Follows the log until stopped; it ends early only when applying a message failed.
+        for await (const m of followStream(this.#js, FACTS_STREAM, { afterSeq: this.#lastSeq, maxMessages: 1_000, signal, onError })) {
           if (m.seq <= this.#lastSeq) continue;
           await this.#apply(m);
         }
       } catch (err) {
         if (this.#stopped) break;
-        this.#log.warn({ err: String(err), lastSeq: this.#lastSeq }, "fact consumer interrupted; resuming after last applied sequence");
+        onError(err);
       }
-      if (!this.#stopped) await sleep(250);
+      if (!this.#stopped) await delay(FOLLOW_RETRY_MS, signal);
     }
   }
 
@@ -148,7 +148,8 @@ export class Applier {
    */
   async #publishDeadLetter(msg: LogMessage, deadLetter: unknown): Promise<void> {
     const subject = deadLetterSubject(msg.seq);
-    for (let backoff = 100; ; backoff = Math.min(backoff * 2, 2_000)) {
+    const backoff = new Backoff(DEAD_LETTER_RETRY);
+    for (;;) {
       try {
         if (await this.#deadLetterRecorded(subject)) return;
         await this.#js.publish(subject, JSON.stringify(deadLetter), { msgID: `dl:${msg.seq}`, timeout: 2_000 });
@@ -156,18 +157,13 @@ export class Applier {
       } catch (err) {
         if (this.#stopped) throw err;
         this.#log.warn({ err: String(err), seq: msg.seq }, "dead-letter publish failed; retrying");
-        await sleep(backoff);
+        await backoff.wait(this.#stop.signal);
       }
     }
   }
 
   async #deadLetterRecorded(subject: string): Promise<boolean> {
-    try {
-      await this.#jsm.streams.getMessage(DEADLETTER_STREAM, { last_by_subj: subject });
-      return true;
-    } catch (err) {
-      if (String(err).includes("no message found")) return false;
-      throw err;
-    }
+    // nats.js v3 answers null for "no message found" (JetStream API code 10037).
+    return (await this.#jsm.streams.getMessage(DEADLETTER_STREAM, { last_by_subj: subject })) !== null;
   }
 }

@@ -1,5 +1,5 @@
-import type { NatsConnection } from "nats";
-import { CasemeshError, type ErrorCode, errorFromWire, TimeoutError, UnavailableError } from "../core/index.ts";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { CasemeshError, type ErrorCode, errorFromWire, isNatsTimeout, isNoResponders, TimeoutError, UnavailableError } from "../core/index.ts";
 import { DEFAULT_MIN_SEQ_WAIT_MS, ErrorReply, QUERY_OPS, type QueryOp, type QueryRequest, type QueryResult } from "./query-protocol.ts";
 import { querySubject } from "./subjects.ts";
 import type { FactVerdict, VerdictSource } from "./writer.ts";
@@ -96,14 +96,9 @@ export class BlackboardClient implements VerdictSource {
       const reply = await this.nc.request(querySubject(op), JSON.stringify(req), { timeout: timeoutMs ?? waitMs + REQUEST_MARGIN_MS });
       raw = reply.string();
     } catch (err) {
-      const text = String(err);
-      if (text.includes("503") || text.includes("no responders")) {
-        throw new UnavailableError(`no blackboard replica answers ${op}`, { cause: err });
-      }
-      if (text.includes("TIMEOUT") || text.includes("timeout")) {
-        throw new TimeoutError(`blackboard query ${op} timed out`, { cause: err });
-      }
-      throw new UnavailableError(`blackboard query ${op} failed: ${text}`, { cause: err });
+      if (isNoResponders(err)) throw new UnavailableError(`no blackboard replica answers ${op}`, { cause: err });
+      if (isNatsTimeout(err)) throw new TimeoutError(`blackboard query ${op} timed out`, { cause: err });
+      throw new UnavailableError(`blackboard query ${op} failed: ${String(err)}`, { cause: err });
     }
     const body: unknown = JSON.parse(raw);
     // Only an error reply is checked as one: parsing every large success reply

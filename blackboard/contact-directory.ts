@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
 import { CustomerId } from "./contract-envelope.ts";

@@ -1,7 +1,8 @@
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { z } from "zod";
-import { ConflictError, followKv, isCasRefusal, openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
+import { casPut, ConflictError, followKv, openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
 import { Instant, KindName } from "./contract-envelope.ts";
 import { contractLabel, type FactRegistry, type KindContract, sameSchema } from "./contract-registry.ts";
 
@@ -67,20 +68,19 @@ export class ContractStore {
         data: c.dataJsonSchema as SharedContract["data"],
         registeredAt: new Date().toISOString(),
       };
-      try {
-        await this.#kv.create(contractKey(c.kind, c.v), JSON.stringify(entry));
+      const created = await casPut(this.#kv, contractKey(c.kind, c.v), JSON.stringify(entry), 0, `sharing ${contractLabel(c.kind, c.v)}`);
+      if (created !== undefined) {
         shared++;
-      } catch (err) {
-        if (!isCasRefusal(err)) throw new UnavailableError(`cannot share ${contractLabel(c.kind, c.v)}: ${String(err)}`, { cause: err });
-        const existing = await this.read(c.kind, c.v);
-        if (existing === undefined) throw new UnavailableError(`${contractLabel(c.kind, c.v)} vanished while being shared; try again`);
-        // Adding it checks it: a different schema under the same version is refused.
-        const probe = contractFrom(existing);
-        if (probe.accountScoped !== c.accountScoped || !sameSchema(probe.dataJsonSchema, c.dataJsonSchema)) {
-          throw new ConflictError(
-            `${contractLabel(c.kind, c.v)} is registered in the mesh by ${existing.owner} with another contract than ${c.owner}'s; a contract never changes in place: register a new version`,
-          );
-        }
+        continue;
+      }
+      const existing = await this.read(c.kind, c.v);
+      if (existing === undefined) throw new UnavailableError(`${contractLabel(c.kind, c.v)} vanished while being shared; try again`);
+      // Adding it checks it: a different schema under the same version is refused.
+      const probe = contractFrom(existing);
+      if (probe.accountScoped !== c.accountScoped || !sameSchema(probe.dataJsonSchema, c.dataJsonSchema)) {
+        throw new ConflictError(
+          `${contractLabel(c.kind, c.v)} is registered in the mesh by ${existing.owner} with another contract than ${c.owner}'s; a contract never changes in place: register a new version`,
+        );
       }
     }
     return shared;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { Capability, CaseId, Instant, WorkId } from "./contract-envelope.ts";
 import { MAX_TEXT_CHARS } from "./contract-kinds.ts";
@@ -10,8 +11,10 @@ import {
   decodeJson,
   followKv,
   type IdGenerator,
-  isCasRefusal,
+  casDelete,
+  casPut,
   NotFoundError,
+  openFileBucket,
   systemClock,
   UnavailableError,
   type WallClock,
@@ -218,12 +221,11 @@ export class DeskBoard {
 
   /** Opens both buckets, creating them if needed (file storage, so they survive a nats-server restart). */
   static async open(nc: NatsConnection, options: DeskBoardOptions = {}): Promise<DeskBoard> {
-    const js = nc.jetstream();
     const replicas = options.replicas ?? 1;
     const ttlMs = (options.heartbeatMs ?? DEFAULT_DESK_HEARTBEAT_MS) * DESK_TTL_HEARTBEATS;
     const [agents, offers] = await Promise.all([
-      js.views.kv(DESK_AGENTS_BUCKET, { history: 1, ttl: ttlMs, storage: StorageType.File, replicas }),
-      js.views.kv(DESK_OFFERS_BUCKET, { history: 1, ttl: OFFER_RETENTION_MS, storage: StorageType.File, replicas }),
+      openFileBucket(nc, DESK_AGENTS_BUCKET, { ttlMs, replicas }),
+      openFileBucket(nc, DESK_OFFERS_BUCKET, { ttlMs: OFFER_RETENTION_MS, replicas }),
     ]);
     return new DeskBoard(nc, agents, offers, ttlMs, options.clock ?? systemClock);
   }
@@ -252,8 +254,7 @@ export class DeskBoard {
         `agent_id: agent ${agent.agentId} is already signed in${where}; sign out there first, or retry once that desktop has been gone for ${this.ttlMs} ms`,
       );
     }
-    const revision =
-      current === null ? await casWrite(() => this.#agents.create(agent.agentId, body)) : await casWrite(() => this.#agents.update(agent.agentId, body, current.revision));
+    const revision = await casPut(this.#agents, agent.agentId, body, current?.revision ?? 0, DESK_WRITE);
     if (revision === undefined) throw new ConflictError(`agent_id: agent ${agent.agentId} signed in elsewhere at the same moment`);
     return revision;
   }
@@ -265,16 +266,16 @@ export class DeskBoard {
    */
   async putAgent(agent: DeskAgent, revision: number): Promise<number> {
     const body = JSON.stringify(DeskAgent.parse(agent));
-    const updated = await casWrite(() => this.#agents.update(agent.agentId, body, revision));
+    const updated = await casPut(this.#agents, agent.agentId, body, revision, DESK_WRITE);
     if (updated !== undefined) return updated;
     // The revision moved: our own earlier put whose answer was lost, the
     // entry aged out, or another sign-in took it.
     const current = await kvRead(() => this.#agents.get(agent.agentId), "agent");
     let retried: number | undefined;
     if (current === null || current.operation !== "PUT") {
-      retried = await casWrite(() => this.#agents.create(agent.agentId, body));
+      retried = await casPut(this.#agents, agent.agentId, body, 0, DESK_WRITE);
     } else if (DeskAgent.safeParse(decodeJson(current.value)).data?.session === agent.session) {
-      retried = await casWrite(() => this.#agents.update(agent.agentId, body, current.revision));
+      retried = await casPut(this.#agents, agent.agentId, body, current.revision, DESK_WRITE);
     }
     if (retried === undefined) throw new ConflictError(`agent ${agent.agentId} has signed in elsewhere; this sign-in has ended`);
     return retried;
@@ -285,13 +286,7 @@ export class DeskBoard {
    * (a sign-in that ended never removes the next one's). False when it was not.
    */
   async removeAgent(agentId: string, revision?: number): Promise<boolean> {
-    try {
-      await this.#agents.delete(agentId, revision === undefined ? {} : { previousSeq: revision });
-      return true;
-    } catch (err) {
-      if (isCasRefusal(err)) return false;
-      throw new UnavailableError(`cannot remove desk agent ${agentId}: ${String(err)}`, { cause: err });
-    }
+    return casDelete(this.#agents, agentId, revision, `removing desk agent ${agentId}`);
   }
 
   /** Every live agent, in key order. */
@@ -330,7 +325,7 @@ export class DeskBoard {
       );
     }
     const offer = parsed.data;
-    const revision = await casWrite(() => this.#offers.create(offer.offerId, JSON.stringify(offer)));
+    const revision = await casPut(this.#offers, offer.offerId, JSON.stringify(offer), 0, DESK_WRITE);
     if (revision === undefined) throw new ConflictError(`offer ${offer.offerId} already exists`);
     return { value: offer, revision, writtenAt: Date.now() };
   }
@@ -372,7 +367,7 @@ export class DeskBoard {
       if (current === undefined) throw new NotFoundError(`offer_id: there is no offer ${offerId}`);
       if (!from.includes(current.value.state)) throw new OfferStateError(offerId, current.value.state, from, to);
       const next = DeskOffer.parse({ ...current.value, ...patch, state: to, updatedAt: this.#now() });
-      const revision = await casWrite(() => this.#offers.update(offerId, JSON.stringify(next), current.revision));
+      const revision = await casPut(this.#offers, offerId, JSON.stringify(next), current.revision, DESK_WRITE);
       if (revision !== undefined) return { value: next, revision, writtenAt: Date.now() };
     }
     throw new UnavailableError(`offer ${offerId} kept changing; gave up after ${MAX_CAS_ATTEMPTS} attempts`);
@@ -518,15 +513,8 @@ function revisioned<T>(value: T, entry: KvEntry): Revisioned<T> {
   return { value, revision: entry.revision, writtenAt: entry.created.getTime() };
 }
 
-/** A compare-and-set write: its revision, or undefined when another writer got there first. */
-async function casWrite(op: () => Promise<number>): Promise<number | undefined> {
-  try {
-    return await op();
-  } catch (err) {
-    if (isCasRefusal(err)) return undefined;
-    throw new UnavailableError(`desk board write failed: ${String(err)}`, { cause: err });
-  }
-}
+/** What a failed desk board write is called in its error. */
+const DESK_WRITE = "desk board write";
 
 async function kvRead<T>(op: () => Promise<T>, what: string): Promise<T> {
   try {

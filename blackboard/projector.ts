@@ -1,4 +1,4 @@
-import type { MsgHdrs } from "nats";
+import type { MsgHdrs } from "@nats-io/transport-node";
 import { accountScopeViolation, inspectFact, type Fact } from "./contracts.ts";
 import type { Channel } from "./contract-kinds.ts";
 import { keys, normalizeAddress } from "./projection-keys.ts";

@@ -1,7 +1,7 @@
-import type { Msg, NatsConnection, Subscription } from "nats";
+import type { Msg, NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { z } from "zod";
 import type { Logger } from "pino";
-import { asCasemeshError, BadRequestError, decodeJson, NotFoundError } from "../core/index.ts";
+import { asCasemeshError, BadRequestError, decodeJson, NotFoundError, UnavailableError } from "../core/index.ts";
 import type { Applier } from "./applier.ts";
 import type { BlackboardMetrics } from "./metrics.ts";
 import { normalizeAddress } from "./projection-keys.ts";
@@ -24,6 +24,7 @@ type Handler<O extends QueryOp> = (
  */
 export class QueryServer {
   readonly #subs: Subscription[] = [];
+  #stopping = false;
   readonly #handlers: { [O in QueryOp]: Handler<O> };
 
   constructor(
@@ -128,7 +129,13 @@ export class QueryServer {
     }
   }
 
+  /**
+   * Takes no more queries. One still in flight (or already delivered) fails
+   * with a retryable UnavailableError rather than reading a store that is
+   * being closed under it.
+   */
   async stop(): Promise<void> {
+    this.#stopping = true;
     for (const sub of this.#subs) sub.unsubscribe();
   }
 
@@ -137,6 +144,7 @@ export class QueryServer {
     let reply: string;
     let outcome = "ok";
     try {
+      if (this.#stopping) throw new UnavailableError(`blackboard replica ${this.replicaId} is stopping`);
       const body = msg.data.length === 0 ? {} : decodeJson(msg.data);
       if (body === undefined) throw new BadRequestError(`${op}: request is not JSON`);
       const parsed = QUERY_OPS[op].request.safeParse(body);
@@ -146,9 +154,11 @@ export class QueryServer {
       }
       const handler = this.#handlers[op] as Handler<O>;
       const result = await handler(parsed.data as never);
+      // Stopping releases readers waiting for a sequence: what they read now may be short of it.
+      if (this.#stopping) throw new UnavailableError(`blackboard replica ${this.replicaId} is stopping`);
       reply = `{"ok":true,"result":${result instanceof EncodedResult ? result.json : JSON.stringify(result)}}`;
     } catch (err) {
-      const e = asCasemeshError(err);
+      const e = this.#stopping ? new UnavailableError(`blackboard replica ${this.replicaId} is stopping`, { cause: err }) : asCasemeshError(err);
       outcome = e.code.toLowerCase();
       if (e.code === "INTERNAL") this.log.error({ err: e.message, op }, "query failed");
       reply = JSON.stringify({ ok: false, error: { code: e.code, message: e.message, retryable: e.retryable } });

@@ -1,4 +1,5 @@
-import type { NatsConnection } from "nats";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "prom-client";
 import type { Logger } from "pino";
 import { Applier } from "./applier.ts";
@@ -53,7 +54,7 @@ export class BlackboardReplica {
 
   static async start(options: BlackboardReplicaOptions): Promise<BlackboardReplica> {
     const log = options.logger.child({ replicaId: options.replicaId });
-    const jsm = await options.nc.jetstreamManager();
+    const jsm = await jetstreamManager(options.nc);
     await ensureStreams(jsm, streamSettings(options));
     const store = await ProjectionStore.open(options.dir);
     const state: { stopping: Promise<void> | undefined } = { stopping: undefined };
@@ -66,7 +67,7 @@ export class BlackboardReplica {
     const following = new AbortController();
     contracts.follow(factRegistry, following.signal, log);
     const learn = (kind: string, v: number | undefined) => contracts.learn(factRegistry, kind, v);
-    const applier = new Applier(store, options.nc.jetstream(), jsm, metrics, log, learn);
+    const applier = new Applier(store, jetstream(options.nc), jsm, metrics, log, learn);
     await applier.start();
     const queries = new QueryServer(options.nc, store, applier, metrics, log, options.replicaId);
     queries.start();

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
-import { isCasRefusal, openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
+import { casPut, openFileBucket, readJsonEntry, UnavailableError } from "../core/index.ts";
 import { Channel } from "./contract-kinds.ts";
 import { FactId, WorkId } from "./contract-envelope.ts";
 
@@ -95,12 +96,7 @@ export class SealedStore {
   async sealOutbound(ref: string, message: SealedOutbound): Promise<SealedOutbound> {
     WorkId.parse(ref);
     const value = SealedOutbound.parse(message);
-    try {
-      await this.#kv.create(`out.${ref}`, JSON.stringify(value));
-      return value;
-    } catch (err) {
-      if (!isCasRefusal(err)) throw new UnavailableError(`sealing ${ref} failed: ${String(err)}`, { cause: err });
-    }
+    if ((await casPut(this.#kv, `out.${ref}`, JSON.stringify(value), 0, `sealing ${ref}`)) !== undefined) return value;
     const existing = await this.outbound(ref);
     if (existing === undefined) throw new UnavailableError(`sealed message ${ref} exists but could not be read`);
     return existing;
@@ -115,11 +111,7 @@ export class SealedStore {
   async sealAnswer(factId: string, answer: SealedAnswer): Promise<void> {
     FactId.parse(factId);
     const value = SealedAnswer.parse(answer);
-    try {
-      await this.#kv.create(`in.${factId}`, JSON.stringify(value));
-    } catch (err) {
-      if (!isCasRefusal(err)) throw new UnavailableError(`sealing the answer of ${factId} failed: ${String(err)}`, { cause: err });
-    }
+    await casPut(this.#kv, `in.${factId}`, JSON.stringify(value), 0, `sealing the answer of ${factId}`);
   }
 
   /** The sealed answer of the message fact `factId`, if the gateway sealed one. */

@@ -1,8 +1,9 @@
-import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import type { KV, KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { Gauge, type Registry } from "prom-client";
 import { z } from "zod";
 import type { Logger } from "../observability/index.ts";
-import { decodeJson, encodeJson, type MeshClock, systemMeshClock } from "../core/index.ts";
+import { casPut, decodeJson, encodeJson, followKv, type MeshClock, openFileBucket, systemMeshClock } from "../core/index.ts";
 
 /**
  * A clock a whole running mesh shares, for development and end-to-end tests:
@@ -35,18 +36,14 @@ function offsetOf(entry: KvEntry | null): number | undefined {
 }
 
 function openBucket(nc: NatsConnection): Promise<KV> {
-  return nc.jetstream().views.kv(SHARED_CLOCK_BUCKET, { history: 1, storage: StorageType.File });
+  return openFileBucket(nc, SHARED_CLOCK_BUCKET);
 }
-
-/** How long a broken watch waits before watching again. */
-const REWATCH_MS = 250;
 
 /** The mesh's shared clock as this process sees it. */
 export class SharedClock implements MeshClock {
   readonly timeline = "mesh";
   #offsetMs = 0;
-  #stopped = false;
-  #stop: (() => void) | undefined;
+  readonly #stop = new AbortController();
   readonly #gauge: Gauge | undefined;
 
   private constructor(registry: Registry | undefined) {
@@ -83,8 +80,7 @@ export class SharedClock implements MeshClock {
   }
 
   stop(): void {
-    this.#stopped = true;
-    this.#stop?.();
+    this.#stop.abort();
   }
 
   #apply(entry: KvEntry | null, log: Logger | undefined): void {
@@ -99,18 +95,11 @@ export class SharedClock implements MeshClock {
     this.#gauge?.set(offsetMs / 1000);
   }
 
+  /** Follows the entry until stopped; a watch that ends (a nats-server restart) is opened again. */
   async #follow(kv: KV, log: Logger | undefined): Promise<void> {
-    while (!this.#stopped) {
-      try {
-        const watch = await kv.watch({ key: OFFSET_KEY });
-        this.#stop = () => watch.stop();
-        if (this.#stopped) watch.stop();
-        for await (const entry of watch) this.#apply(entry, log);
-      } catch (err) {
-        log?.warn({ err: String(err) }, "shared clock watch ended; watching again");
-      }
-      if (!this.#stopped) await new Promise((r) => setTimeout(r, REWATCH_MS));
-    }
+    const onError = (err: unknown, when: "open" | "ended") =>
+      log?.warn({ err: String(err) }, when === "ended" ? "shared clock watch ended; watching again" : "cannot watch the shared clock yet; retrying");
+    for await (const entry of followKv(kv, { key: OFFSET_KEY, signal: this.#stop.signal, onError })) this.#apply(entry, log);
   }
 }
 
@@ -126,14 +115,8 @@ export async function advanceSharedClock(nc: NatsConnection, byMs: number, by: s
     const current = await kv.get(OFFSET_KEY);
     const offsetMs = (offsetOf(current) ?? 0) + byMs;
     const entry: SharedClockEntry = { offsetMs, changedAt: new Date().toISOString(), by };
-    try {
-      if (current === null) await kv.create(OFFSET_KEY, encodeJson(entry));
-      else await kv.update(OFFSET_KEY, encodeJson(entry), current.revision);
-      return offsetMs;
-    } catch (err) {
-      // Someone else moved it first: read again and add to theirs.
-      if (!/wrong last sequence|key exists/i.test(String(err))) throw err;
-    }
+    // Refused: someone else moved it first; read again and add to theirs.
+    if ((await casPut(kv, OFFSET_KEY, encodeJson(entry), current?.revision ?? 0, "moving the shared clock")) !== undefined) return offsetMs;
   }
 }
 

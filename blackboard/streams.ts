@@ -1,12 +1,6 @@
-import {
-  DiscardPolicy,
-  RetentionPolicy,
-  StorageType,
-  nanos,
-  type JetStreamManager,
-  type StreamConfig,
-} from "nats";
-import { UnavailableError } from "../core/index.ts";
+import { DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
+import { isJetStreamApiError, JS_API_CODES, UnavailableError } from "../core/index.ts";
 import { MAX_FACT_BYTES } from "./contracts.ts";
 import { DEADLETTER_STREAM, DEADLETTER_SUBJECTS, FACTS_STREAM, FACT_SUBJECTS } from "./subjects.ts";
 
@@ -25,7 +19,7 @@ export function streamSettings(options: StreamSettings): StreamSettings {
 }
 
 /** The stream configs casemesh needs, so tests and docs can show them. */
-export function streamConfigs(settings: StreamSettings): Partial<StreamConfig>[] {
+export function streamConfigs(settings: StreamSettings): (Partial<StreamConfig> & { name: string })[] {
   const common = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,
@@ -58,26 +52,22 @@ export function streamConfigs(settings: StreamSettings): Partial<StreamConfig>[]
  */
 export async function ensureStreams(jsm: JetStreamManager, settings: StreamSettings): Promise<void> {
   for (const config of streamConfigs(settings)) {
-    const name = config.name ?? "";
+    const name = config.name;
     try {
       await jsm.streams.info(name);
       await jsm.streams.update(name, config);
     } catch (err) {
-      if (!isStreamNotFound(err)) {
+      if (!isJetStreamApiError(err, JS_API_CODES.StreamNotFound)) {
         throw new UnavailableError(`cannot set up stream ${name}: ${String(err)}`, { cause: err });
       }
       try {
         await jsm.streams.add(config);
       } catch (addErr) {
         // Another process created it between our info and add: fine.
-        if (!String(addErr).includes("already in use")) {
+        if (!isJetStreamApiError(addErr, JS_API_CODES.StreamNameExists)) {
           throw new UnavailableError(`cannot create stream ${name}: ${String(addErr)}`, { cause: addErr });
         }
       }
     }
   }
-}
-
-function isStreamNotFound(err: unknown): boolean {
-  return String(err).includes("stream not found");
 }

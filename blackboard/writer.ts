@@ -1,10 +1,15 @@
-import { headers as natsHeaders, type JetStreamClient, type NatsConnection, type PubAck } from "nats";
+import { jetstream, jetstreamManager, type JetStreamClient, type PubAck } from "@nats-io/jetstream";
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "prom-client";
 import {
+  Backoff,
   CasemeshError,
   ConfigError,
   ConflictError,
   ContractViolationError,
+  isJetStreamApiError,
+  isNatsTransient,
+  JS_API_CODES,
   TimeoutError,
   TooLargeError,
   UnavailableError,
@@ -25,6 +30,8 @@ export const DEFAULT_MAX_IN_FLIGHT = 256;
 export const DEFAULT_APPEND_TIMEOUT_MS = 30_000;
 /** How long to wait for one publish acknowledgement before trying again. */
 export const DEFAULT_ACK_TIMEOUT_MS = 2_000;
+/** How an unacknowledged append is retried: 50 ms, doubling, at most 1 s apart. */
+const APPEND_RETRY = { initialMs: 50, maxMs: 1_000 };
 
 /** What a caller writes: the writer fills in id, time, version and source. */
 export interface FactDraft<K extends FactKind = FactKind> {
@@ -113,7 +120,7 @@ export class FactWriter {
 
   constructor(options: FactWriterOptions) {
     this.#nc = options.nc;
-    this.#js = options.nc.jetstream();
+    this.#js = jetstream(options.nc);
     this.#source = options.source;
     this.#clock = options.clock ?? systemMeshClock;
     this.#ids = options.ids ?? createIdGenerator(this.#clock);
@@ -131,7 +138,7 @@ export class FactWriter {
 
   /** Creates a writer after making sure the streams exist. */
   static async create(options: FactWriterOptions & StreamSettings): Promise<FactWriter> {
-    await ensureStreams(await options.nc.jetstreamManager(), streamSettings(options));
+    await ensureStreams(await jetstreamManager(options.nc), streamSettings(options));
     return new FactWriter(options);
   }
 
@@ -220,10 +227,10 @@ export class FactWriter {
     subject: string,
     body: Uint8Array,
     msgId: string,
-    hdrs: ReturnType<typeof natsHeaders>,
+    hdrs: MsgHdrs,
   ): Promise<PubAck> {
     const deadline = Date.now() + this.#appendTimeoutMs;
-    let backoff = 50;
+    const backoff = new Backoff(APPEND_RETRY);
     let lastError: unknown;
     for (let attempt = 1; ; attempt++) {
       if (this.#nc.isClosed()) throw new UnavailableError("the NATS connection is closed", { cause: lastError });
@@ -237,22 +244,20 @@ export class FactWriter {
         return ack;
       } catch (err) {
         lastError = err;
-        if (!isRetryablePublishError(err)) {
-          const text = String(err);
-          if (text.includes("maximum payload") || text.includes("message size exceeds")) {
-            throw new TooLargeError(`fact is too large for the stream: ${text}`, { cause: err });
+        if (!isNatsTransient(err)) {
+          if (isJetStreamApiError(err, JS_API_CODES.MessageTooLarge)) {
+            throw new TooLargeError(`fact is too large for the stream: ${String(err)}`, { cause: err });
           }
-          throw new UnavailableError(`append to ${subject} failed: ${text}`, { cause: err, retryable: false });
+          throw new UnavailableError(`append to ${subject} failed: ${String(err)}`, { cause: err, retryable: false });
         }
-        if (Date.now() + backoff >= deadline) {
+        if (Date.now() + backoff.peek() >= deadline) {
           throw new TimeoutError(
             `append to ${subject} not acknowledged after ${attempt} attempts in ${this.#appendTimeoutMs} ms: ${String(err)}`,
             { cause: err },
           );
         }
         this.#metrics?.retries.inc();
-        await new Promise((r) => setTimeout(r, backoff));
-        backoff = Math.min(backoff * 2, 1_000);
+        await backoff.wait();
       }
     }
   }
@@ -274,22 +279,6 @@ export class FactWriter {
 
 function labelKind(kind: string): string {
   return isFactKind(kind) ? kind : "unknown";
-}
-
-/** Errors worth another try with the same msg id: the server is away or slow. */
-function isRetryablePublishError(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  const text = String(err).toLowerCase();
-  return (
-    code === "503" ||
-    code === "TIMEOUT" ||
-    code === "DISCONNECT" ||
-    text.includes("timeout") ||
-    text.includes("no responders") ||
-    text.includes("disconnect") ||
-    text.includes("jetstream not enabled") ||
-    text.includes("temporarily unavailable")
-  );
 }
 
 function writerMetrics(registry: Registry) {

@@ -1,4 +1,5 @@
-import type { KV, KvEntry, QueuedIterator } from "nats";
+import type { KV, KvWatchEntry } from "@nats-io/kv";
+import type { QueuedIterator } from "@nats-io/transport-node";
 import { delay } from "./backoff.ts";
 
 /** How long a watch waits before watching its bucket again after the last watch ended. */
@@ -21,7 +22,7 @@ export interface FollowKvOptions {
   /** @default WATCH_RETRY_MS */
   retryMs?: number;
   /** A watch already open, followed first (so the caller can fail fast on the first open). */
-  first?: QueuedIterator<KvEntry>;
+  first?: QueuedIterator<KvWatchEntry>;
   /** Told when a watch could not be opened (`"open"`) or failed (`"ended"`). */
   onError?: (err: unknown, when: "open" | "ended") => void;
   /** Stops following when true (a closed connection). */
@@ -34,14 +35,14 @@ export interface FollowKvOptions {
  * one after `retryMs`, from where `resume` says, until `signal` aborts or
  * `closed()` holds. Breaking out of the loop stops the watch.
  */
-export async function* followKv(kv: KV, options: FollowKvOptions): AsyncGenerator<KvEntry> {
+export async function* followKv(kv: KV, options: FollowKvOptions): AsyncGenerator<KvWatchEntry> {
   const { signal } = options;
   const key = options.key ?? ">";
   const retryMs = options.retryMs ?? WATCH_RETRY_MS;
   let first = options.first;
   let last = 0;
   while (!signal.aborted && !(options.closed?.() ?? false)) {
-    let watch: QueuedIterator<KvEntry> | undefined = first;
+    let watch: QueuedIterator<KvWatchEntry> | undefined = first;
     first = undefined;
     if (watch === undefined) {
       try {
@@ -87,7 +88,7 @@ export class LiveKvWatch {
    * background; `apply` gets every entry, `onError` hears of each watch that
    * ended or could not be opened again.
    */
-  static async start(kv: KV, apply: (entry: KvEntry) => void, onError: (err: unknown, when: "open" | "ended") => void, retryMs = WATCH_RETRY_MS): Promise<LiveKvWatch> {
+  static async start(kv: KV, apply: (entry: KvWatchEntry) => void, onError: (err: unknown, when: "open" | "ended") => void, retryMs = WATCH_RETRY_MS): Promise<LiveKvWatch> {
     const first = await kv.watch({ key: ">" });
     const live = new LiveKvWatch();
     void (async () => {

@@ -1,20 +1,47 @@
-import { StorageType, type KV, type KvEntry, type NatsConnection } from "nats";
+import { StorageType } from "@nats-io/jetstream";
+import { Kvm, type KV, type KvEntry } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
 import { ContractViolationError, UnavailableError } from "./errors.ts";
+import { isCasRefusal } from "./nats-errors.ts";
 
 /**
  * The few things every JetStream KV view in casemesh does the same way:
- * open a file-backed bucket, tell a lost compare-and-set from a failure, and
- * parse an entry's JSON with its zod schema where it enters.
+ * open a file-backed bucket, write with a compare-and-set that tells a lost
+ * race from a failure, and parse an entry's JSON with its zod schema where it
+ * enters.
  */
 
 /**
- * True when a KV `create` or `update` was refused because the key exists or
- * moved on (a lost compare-and-set), rather than failed. The nats.js 2.x
- * client reports both as API errors whose text names them.
+ * The one compare-and-set write: puts `value` under `key` only if the key is
+ * where the caller last saw it. With `revision` 0 the key must have no value
+ * (never written, deleted or purged: a KV `create`); otherwise its last
+ * revision must be `revision` (a KV `update`).
+ * @returns the new revision, or undefined when refused: another writer got there first.
+ * @throws UnavailableError saying `what` failed, when the write failed rather than lost (it may or may not be stored; reading tells).
  */
-export function isCasRefusal(err: unknown): boolean {
-  return /wrong last sequence|key exists/i.test(String(err));
+export async function casPut(kv: KV, key: string, value: string | Uint8Array, revision: number, what: string): Promise<number | undefined> {
+  try {
+    return revision === 0 ? await kv.create(key, value) : await kv.update(key, value, revision);
+  } catch (err) {
+    if (isCasRefusal(err)) return undefined;
+    throw new UnavailableError(`${what} failed: ${String(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Deletes `key`; with `revision`, only while its last revision is still that
+ * one. False when refused (the key moved on).
+ * @throws UnavailableError saying `what` failed.
+ */
+export async function casDelete(kv: KV, key: string, revision: number | undefined, what: string): Promise<boolean> {
+  try {
+    await kv.delete(key, revision === undefined ? {} : { previousSeq: revision });
+    return true;
+  } catch (err) {
+    if (isCasRefusal(err)) return false;
+    throw new UnavailableError(`${what} failed: ${String(err)}`, { cause: err });
+  }
 }
 
 /**
@@ -25,7 +52,7 @@ export function isCasRefusal(err: unknown): boolean {
  */
 export async function openFileBucket(nc: NatsConnection, bucket: string, options: { ttlMs?: number; replicas?: number } = {}): Promise<KV> {
   try {
-    return await nc.jetstream().views.kv(bucket, {
+    return await new Kvm(nc).create(bucket, {
       history: 1,
       storage: StorageType.File,
       replicas: options.replicas ?? 1,

@@ -1,4 +1,5 @@
-import { connect, type NatsConnection } from "nats";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { UnavailableError } from "./errors.ts";
 
 /** How long to wait between reconnect attempts. */
@@ -44,7 +45,7 @@ export async function jetStreamAnswers(url: string, timeoutMs = 1_500): Promise<
   let nc: NatsConnection | undefined;
   try {
     nc = await connect({ servers: url, timeout: timeoutMs, maxReconnectAttempts: 0, reconnect: false });
-    const jsm = await nc.jetstreamManager({ timeout: timeoutMs });
+    const jsm = await jetstreamManager(nc, { timeout: timeoutMs });
     await jsm.getAccountInfo();
     return true;
   } catch {

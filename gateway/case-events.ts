@@ -1,9 +1,10 @@
-import type { JsMsg, NatsConnection } from "nats";
+import { jetstream, type JsMsg } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { type BlackboardClient, type Channel, EXPECT_CASE_SEQ_HEADER, type Fact, FactEnvelope, FACTS_STREAM, inspectFact } from "../blackboard/index.ts";
 import type { CaseEvent } from "./generated/casemesh/v1/CaseEvent.ts";
 import { type EventFactKind, protoEventKind } from "./proto-enums.ts";
 import { protoChannel } from "./requests.ts";
-import { parseJsonStrict } from "../core/index.ts";
+import { followStream, parseJsonStrict } from "../core/index.ts";
 
 /**
  * A case's customer-facing events, read straight from the fact log with an
@@ -51,21 +52,11 @@ export interface FactWatchOptions {
  */
 export async function watchFacts(options: FactWatchOptions): Promise<void> {
   const { nc, signal } = options;
-  if (signal.aborted) return;
-  const consumer = await nc.jetstream().consumers.get(FACTS_STREAM, { filterSubjects: options.subject, opt_start_seq: options.afterSeq + 1 });
-  const messages = await consumer.consume({ max_messages: 256 });
-  const stop = () => messages.stop();
-  signal.addEventListener("abort", stop, { once: true });
-  try {
-    for await (const m of messages) {
-      if (signal.aborted) break;
-      if (m.seq <= options.afterSeq) continue;
-      const fact = await projectedFact(m, options.blackboard);
-      if (fact !== undefined) await options.onFact(m.seq, fact);
-    }
-  } finally {
-    signal.removeEventListener("abort", stop);
-    messages.stop();
+  const js = jetstream(nc);
+  // Fails at once when the log cannot be read; a consumer lost later (a nats-server restart) is opened again after the last fact sent.
+  for await (const m of followStream(js, FACTS_STREAM, { afterSeq: options.afterSeq, subject: options.subject, maxMessages: 256, signal, closed: () => nc.isClosed(), failFirstOpen: true })) {
+    const fact = await projectedFact(m, options.blackboard);
+    if (fact !== undefined) await options.onFact(m.seq, fact);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { BadRequestError } from "../core/index.ts";
 import { childTraceparent } from "../observability/index.ts";
 import { watchCase } from "./case-events.ts";

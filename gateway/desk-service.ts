@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { ConflictError, NotFoundError, PermissionDeniedError, systemClock, type WallClock } from "../core/index.ts";
 import { requireDesk } from "./credentials.ts";

@@ -1,6 +1,6 @@
 import { status as grpcStatus, type Server, type ServerWritableStream, type ServiceDefinition, type UntypedServiceImplementation } from "@grpc/grpc-js";
 import { HealthImplementation, type ServingStatus } from "grpc-health-check";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { BlackboardClient } from "../blackboard/index.ts";
 import { AGENT_DESK_SERVICE, CHANNEL_SERVICE } from "./proto.ts";

@@ -1,4 +1,4 @@
-import { RequestStrategy, type JsMsg } from "nats";
+import type { JsMsg } from "@nats-io/jetstream";
 import { type Bid, type FactOf, inspectFact } from "../blackboard/index.ts";
 import { leaseExpired, type ClaimEntry, type ClaimRecord } from "./claims.ts";
 import type { MeshContext } from "./mesh-context.ts";
@@ -297,7 +297,7 @@ export class NeedAuction {
       expectedReplies === 0
         ? undefined
         : this.#ctx.nc.requestMany(cfpSubject(cfp.capability), JSON.stringify(cfp), {
-            strategy: RequestStrategy.Count,
+            strategy: "count",
             maxMessages: expectedReplies,
             maxWait: this.#ctx.bidWindowMs,
           });

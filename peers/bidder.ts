@@ -1,4 +1,4 @@
-import type { Subscription } from "nats";
+import type { Subscription } from "@nats-io/transport-node";
 import type { PeerDefinition } from "./define-peer.ts";
 import type { MeshContext } from "./mesh-context.ts";
 import { CallForProposals, cfpSubject, decodeJson, type BidReply, type PeerBidParts } from "./protocol.ts";

@@ -1,4 +1,6 @@
-import { StorageType, type KV, type NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { openFileBucket } from "../core/index.ts";
 
 /** Where peers announce themselves; entries older than the presence TTL are gone. */
 export const PRESENCE_BUCKET = "casemesh_presence";
@@ -12,15 +14,9 @@ export async function openBuckets(
   nc: NatsConnection,
   options: { presenceTtlMs: number; replicas?: number },
 ): Promise<{ presence: KV; claims: KV }> {
-  const js = nc.jetstream();
   const replicas = options.replicas ?? 1;
   const presence = await openPresenceBucket(nc, options.presenceTtlMs, replicas);
-  const claims = await js.views.kv(CLAIMS_BUCKET, {
-    history: 1,
-    ttl: CLAIM_RETENTION_MS,
-    storage: StorageType.File,
-    replicas,
-  });
+  const claims = await openFileBucket(nc, CLAIMS_BUCKET, { ttlMs: CLAIM_RETENTION_MS, replicas });
   return { presence, claims };
 }
 
@@ -30,5 +26,5 @@ export async function openBuckets(
  * bucket gone.
  */
 export function openPresenceBucket(nc: NatsConnection, ttlMs: number, replicas = 1): Promise<KV> {
-  return nc.jetstream().views.kv(PRESENCE_BUCKET, { history: 1, ttl: ttlMs, storage: StorageType.File, replicas });
+  return openFileBucket(nc, PRESENCE_BUCKET, { ttlMs, replicas });
 }

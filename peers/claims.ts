@@ -1,7 +1,7 @@
-import type { KV } from "nats";
+import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { Capability, CaseId, WorkId } from "../blackboard/index.ts";
-import { UnavailableError } from "../core/index.ts";
+import { casPut, UnavailableError } from "../core/index.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_LEASE_MS } from "../core/index.ts";
@@ -53,27 +53,16 @@ export class ClaimStore {
    * revision, or undefined when another award got there first.
    */
   async award(record: ClaimRecord, expectedRevision?: number): Promise<number | undefined> {
-    const body = JSON.stringify(record);
-    return casWrite(() => (expectedRevision === undefined ? this.kv.create(record.needId, body) : this.kv.update(record.needId, body, expectedRevision)));
+    return casPut(this.kv, record.needId, JSON.stringify(record), expectedRevision ?? 0, "claim write");
   }
 
   /** Renews (or changes the state of) a claim held at `revision`. Undefined: the claim was lost. */
   async write(record: ClaimRecord, revision: number): Promise<number | undefined> {
-    return casWrite(() => this.kv.update(record.needId, JSON.stringify(record), revision));
+    return casPut(this.kv, record.needId, JSON.stringify(record), revision, "claim write");
   }
 }
 
 /** True when a held claim has not been renewed within its lease. */
 export function leaseExpired(entry: ClaimEntry, now: number): boolean {
   return entry.record.state === "held" && now - entry.writtenAt > entry.record.leaseMs;
-}
-
-async function casWrite(op: () => Promise<number>): Promise<number | undefined> {
-  try {
-    return await op();
-  } catch (err) {
-    const text = String(err);
-    if (text.includes("wrong last sequence") || text.includes("key exists")) return undefined;
-    throw new UnavailableError(`claim write failed: ${text}`, { cause: err });
-  }
 }

@@ -1,5 +1,7 @@
 import { setMaxListeners } from "node:events";
-import type { JsMsg, KV, NatsConnection, Subscription } from "nats";
+import { jetstream, jetstreamManager, type JsMsg } from "@nats-io/jetstream";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { BlackboardClient, ContractStore, FactWriter, factRegistry } from "../blackboard/index.ts";
@@ -102,7 +104,7 @@ export class PeerHost {
       award: (peer, award, claim) => this.#workersById.get(peer)?.takeLocal(award, claim),
       settled: (notice) => this.#auctions.get(notice.needId)?.nudge(notice),
     };
-    this.#consumer = auction ? new NeedsConsumer(ctx.nc.jetstream(), ctx.log, (m) => this.#onNeed(m)) : undefined;
+    this.#consumer = auction ? new NeedsConsumer(jetstream(ctx.nc), ctx.log, (m) => this.#onNeed(m)) : undefined;
   }
 
   static async start(options: PeerHostOptions): Promise<PeerHost> {
@@ -138,7 +140,7 @@ export class PeerHost {
     }
     const directory = new Directory(presence, heartbeatMs * PRESENCE_TTL_HEARTBEATS, log);
     await directory.start();
-    if (options.auction !== false) await ensureNeedsConsumer(await options.nc.jetstreamManager(), leaseMs, log);
+    if (options.auction !== false) await ensureNeedsConsumer(await jetstreamManager(options.nc), leaseMs, log);
     const ctx: MeshContext = {
       nc: options.nc,
       writer,

@@ -1,4 +1,4 @@
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { BlackboardClient, FactWriter } from "../blackboard/index.ts";

@@ -1,11 +1,15 @@
-import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from "nats";
+import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from "@nats-io/jetstream";
+import { nanos } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { factKindFilter, FACTS_STREAM } from "../blackboard/index.ts";
+import { delay, isJetStreamApiError, JS_API_CODES } from "../core/index.ts";
 
 /** The durable consumer every peer process pulls needs from. */
 export const NEEDS_CONSUMER = "casemesh-needs";
 /** Needs in flight (being auctioned or supervised) across the mesh. */
 export const MAX_NEEDS_IN_FLIGHT = 50_000;
+/** How long the consumer waits before pulling again after it was interrupted. */
+const RESUME_MS = 250;
 
 /**
  * Creates the shared durable consumer over `need.opened` facts. Its ack wait
@@ -21,7 +25,7 @@ export async function ensureNeedsConsumer(jsm: JetStreamManager, leaseMs: number
     }
     return;
   } catch (err) {
-    if (!String(err).includes("consumer not found")) throw err;
+    if (!isJetStreamApiError(err, JS_API_CODES.ConsumerNotFound)) throw err;
   }
   try {
     await jsm.consumers.add(FACTS_STREAM, {
@@ -34,7 +38,8 @@ export async function ensureNeedsConsumer(jsm: JetStreamManager, leaseMs: number
       max_ack_pending: MAX_NEEDS_IN_FLIGHT,
     });
   } catch (err) {
-    if (!String(err).includes("already")) throw err;
+    // Another process created it between our info and add: fine.
+    if (!isJetStreamApiError(err, JS_API_CODES.ConsumerNameExists, JS_API_CODES.ConsumerExistingActive, JS_API_CODES.ConsumerAlreadyExists)) throw err;
   }
 }
 
@@ -42,6 +47,7 @@ export async function ensureNeedsConsumer(jsm: JetStreamManager, leaseMs: number
 export class NeedsConsumer {
   #messages: ConsumerMessages | undefined;
   #stopped = false;
+  readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
 
   constructor(
@@ -56,6 +62,7 @@ export class NeedsConsumer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stop.abort();
     this.#messages?.stop();
     await this.#loop;
   }
@@ -71,7 +78,7 @@ export class NeedsConsumer {
         if (this.#stopped) break;
         this.log.warn({ err: String(err) }, "needs consumer interrupted; resuming");
       }
-      if (!this.#stopped) await new Promise((r) => setTimeout(r, 250));
+      if (!this.#stopped) await delay(RESUME_MS, this.#stop.signal);
     }
   }
 }

@@ -1,9 +1,9 @@
 import { EventEmitter } from "node:events";
-import type { KV, KvEntry } from "nats";
+import type { KV, KvEntry } from "@nats-io/kv";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { Capability } from "../blackboard/index.ts";
-import { LiveKvWatch } from "../core/index.ts";
+import { delay, isNoResponders, LiveKvWatch } from "../core/index.ts";
 import { PeerId, decodeJson } from "./protocol.ts";
 
 export { DEFAULT_HEARTBEAT_MS } from "../core/index.ts";
@@ -127,7 +127,7 @@ export async function liveElsewhere(kv: KV, peerId: string, hostId: string, ttlM
   const first = await read();
   if (first === undefined) return undefined;
   const expiresIn = first.entry.created.getTime() + ttlMs - Date.now();
-  await new Promise((r) => setTimeout(r, Math.max(0, expiresIn) + 50));
+  await delay(Math.max(0, expiresIn) + 50);
   const again = await read();
   return again !== undefined && again.entry.revision !== first.entry.revision ? again.record : undefined;
 }
@@ -162,8 +162,8 @@ export class PresenceAnnouncer {
       await this.#kv.put(record.peer, JSON.stringify(record));
     } catch (err) {
       this.#log.warn({ err: String(err), peerId: record.peer }, "presence heartbeat failed");
-      // 503: no stream behind the bucket (deleted, or lost with a server's memory): make it again.
-      if (String(err).includes("503")) this.#kv = await this.#reopen().catch(() => this.#kv);
+      // No responders: no stream behind the bucket (deleted, or lost with a server's memory): make it again.
+      if (isNoResponders(err)) this.#kv = await this.#reopen().catch(() => this.#kv);
     }
   }
 

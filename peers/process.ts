@@ -1,5 +1,5 @@
 import { openMeshClock } from "../blackboard/index.ts";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "prom-client";
 import { createLogger, createRegistry, type Logger, serveMetrics } from "../observability/index.ts";
 import type { PeerDefinition } from "./define-peer.ts";

@@ -1,7 +1,7 @@
-import type { Subscription } from "nats";
+import type { Subscription } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { accountScopeViolation, type Fact, type FactData, type FactDraft } from "../blackboard/index.ts";
-import { asCasemeshError } from "../core/index.ts";
+import { asCasemeshError, Backoff, backoffMs, delay } from "../core/index.ts";
 import type { ClaimEntry } from "./claims.ts";
 import {
   DEFAULT_MAX_STEP_RUNS,
@@ -19,6 +19,10 @@ import { Award, awardSubject, decodeJson, settledSubject, type AwardReply, type 
 export const STEP_RETRY_BACKOFF_MS = 100;
 /** The longest wait between reads of a blackboard that does not answer. */
 export const BLACKBOARD_RETRY_MAX_MS = 2_000;
+/** Runs of a failing step: {@link STEP_RETRY_BACKOFF_MS}, doubling (the run limit bounds it). */
+const STEP_RETRY = { initialMs: STEP_RETRY_BACKOFF_MS, maxMs: Number.MAX_SAFE_INTEGER };
+/** Reads of a blackboard that does not answer: {@link STEP_RETRY_BACKOFF_MS}, doubling, at most {@link BLACKBOARD_RETRY_MAX_MS}. */
+const BLACKBOARD_RETRY = { initialMs: STEP_RETRY_BACKOFF_MS, maxMs: BLACKBOARD_RETRY_MAX_MS };
 
 /**
  * The working side of one hosted peer: it accepts awards it can take, holds
@@ -188,14 +192,15 @@ export class PeerWorker {
    * step is aborted meanwhile.
    */
   async #untilAnswered<T>(signal: AbortSignal, log: Logger, read: () => Promise<T>): Promise<T | undefined> {
-    for (let backoff = STEP_RETRY_BACKOFF_MS; ; backoff = Math.min(backoff * 2, BLACKBOARD_RETRY_MAX_MS)) {
+    const backoff = new Backoff(BLACKBOARD_RETRY);
+    for (;;) {
       try {
         return await read();
       } catch (err) {
         const e = asCasemeshError(err);
         if (!e.retryable) throw e;
         log.warn({ err: e.message }, "the blackboard does not answer; the step waits for it");
-        await new Promise((r) => setTimeout(r, backoff));
+        await backoff.wait(signal);
         if (signal.aborted) return undefined;
       }
     }
@@ -286,7 +291,7 @@ export class PeerWorker {
           log.warn({ run, err: failure }, "step run failed");
           if (run < maxRuns) {
             metrics.retries.inc({ capability: award.capability });
-            await new Promise((r) => setTimeout(r, STEP_RETRY_BACKOFF_MS * 2 ** (run - 1)));
+            await delay(backoffMs(STEP_RETRY, run), signal);
           }
         } finally {
           clearTimeout(timer);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
 import { describe, test } from "node:test";
-import { headers } from "nats";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { headers } from "@nats-io/transport-node";
 import { BlackboardClient, FactWriter, type FactDraft } from "../blackboard/index.ts";
 import { NotCaughtUpError, NotFoundError, BadRequestError } from "../core/errors.ts";
 import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
@@ -123,7 +124,7 @@ describe("the blackboard", async () => {
 
   test("a fact published raw that breaks its contract is dead-lettered with the reason and never projected", async () => {
     const good = await writer.append(caseOpened("dl-1"));
-    const js = nc.jetstream();
+    const js = jetstream(nc);
     const bad = writer.build(message("dl-1", "hello"));
     const broken = { ...bad, data: { ...bad.data, channel: "pigeon" } };
     const a = await js.publish("casemesh.fact.dl-1.message.received", JSON.stringify(broken));
@@ -144,9 +145,10 @@ describe("the blackboard", async () => {
 
     // Recorded once in the dead-letter stream, even with two replicas applying the log.
     await replicaB.waitFor(after.seq);
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const stored = await jsm.streams.getMessage("CASEMESH_DEADLETTER", { last_by_subj: `casemesh.deadletter.${a.seq}` });
-    assert.match(new TextDecoder().decode(stored.data), /"reason":"contract"/);
+    assert.ok(stored !== null, "the dead letter is stored");
+    assert.match(stored.string(), /"reason":"contract"/);
     const info = await jsm.streams.info("CASEMESH_DEADLETTER");
     assert.equal(info.state.messages, 3);
   });
@@ -156,7 +158,7 @@ describe("the blackboard", async () => {
     const h = headers();
     h.set("Casemesh-Expect-Case-Seq", String(opened.seq - 1));
     const stale = writer.build(message("occ-raw", "stale"));
-    const ack = await nc.jetstream().publish("casemesh.fact.occ-raw.message.received", JSON.stringify(stale), { headers: h });
+    const ack = await jetstream(nc).publish("casemesh.fact.occ-raw.message.received", JSON.stringify(stale), { headers: h });
     assert.deepEqual(await client.factVerdict(ack.seq), { status: "conflict", reason: `case occ-raw was at sequence ${opened.seq}, not ${opened.seq - 1}` });
     await replicaB.waitFor(ack.seq);
     assert.equal((await replicaB.store.caseState("occ-raw"))?.factCount, 1);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { jetstream } from "@nats-io/jetstream";
 import { describe, test } from "node:test";
 import { z } from "zod";
 import { ContractStore, FactRegistry, factRegistry, type StoredFact } from "../blackboard/index.ts";
@@ -27,7 +28,7 @@ function rawFact(caseId: string, kind: string, data: unknown): string {
 describe("a peer defined outside the blackboard brings its own fact kind to a running mesh", async () => {
   // The replica starts here, before the peer, in a process that has never heard of survey.answered.
   const { server, nc, client, writer } = await startMesh();
-  const js = nc.jetstream();
+  const js = jetstream(nc);
   assert.equal(factRegistry.has("survey.answered"), false);
 
   test("before any peer registers it, a fact of the kind is dead-lettered as unknown_kind", async () => {

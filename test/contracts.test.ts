@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { jetstreamManager } from "@nats-io/jetstream";
 import type { FactDraft } from "../blackboard/index.ts";
 import "../peers/cx/facts.ts";
 import { FactWriter } from "../blackboard/writer.ts";
@@ -11,7 +12,7 @@ describe("the writer refuses a fact that breaks its contract, naming the field",
   const server = await startNats();
   const nc = await connectTo(server);
   const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 60_000 });
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
 
   const cases: [string, FactDraft, string][] = [
     ["wrong type", { caseId: "c1", kind: "credit.applied", data: { accountId: "a1", amount: { amountMinor: "12", currency: "EUR" }, reason: "x", ledgerRef: "l", idempotencyKey: "k" } } as never, "data.amount.amountMinor"],

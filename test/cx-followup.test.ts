@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import type { NatsConnection } from "nats";
+import { jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Registry } from "prom-client";
 import { BlackboardClient } from "../blackboard/client.ts";
 import type { StoredFact } from "../blackboard/projection-state.ts";
@@ -71,7 +72,7 @@ async function setTimer(
 
 /** The facts stream's last sequence: a read at it sees every fact written so far, by anyone. */
 async function headSeq(nc: NatsConnection): Promise<number> {
-  return (await (await nc.jetstreamManager()).streams.info(FACTS_STREAM)).state.last_seq;
+  return (await (await jetstreamManager(nc)).streams.info(FACTS_STREAM)).state.last_seq;
 }
 
 const kindOf = (facts: StoredFact[], kind: string) => facts.filter((f) => f.fact.kind === kind);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import { Kvm } from "@nats-io/kv";
 import { status, type ClientReadableStream } from "@grpc/grpc-js";
 import { BlackboardClient } from "../blackboard/client.ts";
 import { DESK_OFFERS_BUCKET, DeskBoard } from "../blackboard/desk-board.ts";
@@ -172,7 +173,7 @@ test("an offer deleted from the desk board is withdrawn as taken back", async ()
   const made = await offer("tova", sent);
   const tova = await signIn("tova");
   await eventually("the offer", async () => (tova.items.some((e) => e.offer?.offer_id === made.offerId) ? true : undefined));
-  await (await nc.jetstream().views.kv(DESK_OFFERS_BUCKET)).delete(made.offerId);
+  await (await new Kvm(nc).open(DESK_OFFERS_BUCKET)).delete(made.offerId);
   const withdrawn = await eventually("the offer withdrawn", async () => tova.items.find((e) => e.withdrawn?.offer_id === made.offerId)?.withdrawn ?? undefined, 5_000);
   assert.deepEqual(withdrawn, { offer_id: made.offerId, reason: "the offer was taken back", cause: "WITHDRAWAL_CAUSE_TAKEN_BACK" });
   tova.stream.cancel();

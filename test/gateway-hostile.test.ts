@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { connect, type IncomingHttpHeaders } from "node:http2";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { jetstreamManager } from "@nats-io/jetstream";
 import {
   Metadata,
   credentials,
@@ -42,7 +43,7 @@ const client = channelClient(gateway.address);
 const busy = await startGateway(nc, { config: { maxInFlight: 1, gatewayId: "test-gw-busy" } });
 const busyClient = channelClient(busy.address);
 const blackboard = new BlackboardClient(nc);
-const jsm = await nc.jetstreamManager();
+const jsm = await jetstreamManager(nc);
 
 /** How many facts the log holds, and the sequence of the last one. */
 async function logState(): Promise<{ messages: number; lastSeq: number }> {

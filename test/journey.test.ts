@@ -10,7 +10,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import type { ClientReadableStream } from "@grpc/grpc-js";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { BlackboardClient, FactWriter, type StoredFact } from "../blackboard/index.ts";
 import { DevCredentialsFile } from "../bin/dev-credentials.ts";
 import { RUNNING_MESH_FILE, readRunningMesh, type RunningMesh } from "../bin/running-mesh.ts";

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { jetstream } from "@nats-io/jetstream";
 import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
 import { createRegistry, serveMetrics } from "../observability/metrics-server.ts";
 import { caseOpened, message, TEST_SOURCE } from "./harness/facts.ts";
@@ -20,7 +21,7 @@ describe("metrics", async () => {
   test("every metric a blackboard process serves passes promtool check metrics", async () => {
     await writer.append(caseOpened("m-1"));
     const last = await writer.append(message("m-1", "hello"));
-    await nc.jetstream().publish("casemesh.fact.m-1.message.received", "garbage");
+    await jetstream(nc).publish("casemesh.fact.m-1.message.received", "garbage");
     await client.getCase({ caseId: "m-1", minSeq: last.seq });
     await client.getCase({ caseId: "m-404" }).catch(() => undefined);
 

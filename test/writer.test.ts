@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { jetstreamManager } from "@nats-io/jetstream";
 import { BlackboardClient, FactWriter } from "../blackboard/index.ts";
 import { ConflictError, TooLargeError } from "../core/errors.ts";
 import { caseOpened, message, TEST_SOURCE } from "./harness/facts.ts";
@@ -9,7 +10,7 @@ import { startReplica } from "./harness/replica.ts";
 describe("the blackboard writer", async () => {
   const server = await startNats();
   const nc = await connectTo(server);
-  const jsm = await nc.jetstreamManager();
+  const jsm = await jetstreamManager(nc);
   const client = new BlackboardClient(nc);
   const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 60_000, verdicts: client });
   await startReplica(nc);

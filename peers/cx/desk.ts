@@ -11,7 +11,7 @@
  * holding the case has it handed back for them (desk-absence.ts). Run it on its own with
  * `NATS_URL=… node --import tsx peers/cx/desk.ts`.
  */
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import { Registry } from "prom-client";
 import { z } from "zod";

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { JetStreamManager, NatsConnection } from "nats";
+import { jetstreamManager, type JetStreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { BlackboardClient, FACTS_STREAM, FactWriter, type PendingTimer, type StoredFact } from "../../blackboard/index.ts";
@@ -230,7 +231,7 @@ export class TimerLoop {
 
   /** The last sequence in the facts stream. */
   async #headSeq(): Promise<number> {
-    this.#jsm ??= this.#nc.jetstreamManager();
+    this.#jsm ??= jetstreamManager(this.#nc);
     const jsm = await this.#jsm.catch((err: unknown) => {
       this.#jsm = undefined;
       throw err;

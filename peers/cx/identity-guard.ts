@@ -1,7 +1,8 @@
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { Instant } from "../../blackboard/index.ts";
-import { isCasRefusal, openFileBucket, readJsonEntry, UnavailableError } from "../../core/index.ts";
+import { casPut, openFileBucket, readJsonEntry, UnavailableError } from "../../core/index.ts";
 
 /**
  * Failed verification attempts per account, across cases, and the lock they
@@ -82,14 +83,8 @@ export class IdentityGuard {
       const wasLocked = entry.lockedUntil !== null && Date.parse(entry.lockedUntil) > now;
       const changed = next(entry);
       if (changed === entry) return this.#standing(entry, now, false);
-      try {
-        const value = JSON.stringify(GuardEntry.parse(changed));
-        if (revision === 0) await this.#kv.create(guardKey(accountId), value);
-        else await this.#kv.update(guardKey(accountId), value, revision);
-      } catch (err) {
-        if (isCasRefusal(err)) continue;
-        throw new UnavailableError(`identity guard write for an account failed: ${String(err)}`, { cause: err });
-      }
+      const value = JSON.stringify(GuardEntry.parse(changed));
+      if ((await casPut(this.#kv, guardKey(accountId), value, revision, "identity guard write for an account")) === undefined) continue;
       return this.#standing(changed, now, !wasLocked);
     }
     throw new UnavailableError("identity guard: too many concurrent changes to one account; try again");

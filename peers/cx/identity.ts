@@ -30,7 +30,7 @@
  * Run it on its own with `NATS_URL=… node --import tsx peers/cx/identity.ts`.
  */
 import { createHash, randomInt } from "node:crypto";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { answerMatches, ContactDirectory, normalizeAddress, sealedReplyText, SealedStore, type StoredFact } from "../../blackboard/index.ts";
 import { ConfigError, isMain } from "../../core/index.ts";

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import type { KV, NatsConnection } from "nats";
+import type { KV } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { Instant, Money } from "../../blackboard/index.ts";
-import { ConflictError, ContractViolationError, createIdGenerator, isCasRefusal, openFileBucket, readJsonEntry, systemClock, UnavailableError, type WallClock } from "../../core/index.ts";
+import { ConflictError, ContractViolationError, createIdGenerator, casPut, openFileBucket, readJsonEntry, systemClock, UnavailableError, type WallClock } from "../../core/index.ts";
 
 /**
  * The credit ledger: the one side effect outside the mesh that must happen
@@ -124,12 +125,9 @@ export class Ledger implements CreditLedger {
       ...(req.stepKey === undefined ? {} : { stepKey: req.stepKey }),
       appliedAt: new Date(this.#clock.now()).toISOString(),
     };
-    try {
-      await this.#kv.create(key, JSON.stringify(entry));
+    // Anything but "the key exists" may or may not have been written (UnavailableError); a retry finds out.
+    if ((await casPut(this.#kv, key, JSON.stringify(entry), 0, `ledger write for ${req.idempotencyKey}`)) !== undefined) {
       return { ledgerRef: entry.ledgerRef, applied: true, entry };
-    } catch (err) {
-      // Anything but "the key exists" may or may not have been written; a retry finds out.
-      if (!isCasRefusal(err)) throw new UnavailableError(`ledger write for ${req.idempotencyKey} failed: ${String(err)}`, { cause: err });
     }
     const existing = await this.#read(key);
     if (existing === undefined) throw new UnavailableError(`ledger key ${key} exists but could not be read`);

@@ -1,4 +1,4 @@
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { ContactDirectory } from "../../blackboard/index.ts";
 import { loadAccountData, publishRegisteredContacts } from "../../peers/cx/account-data.ts";
 import type { ContextHierarchy } from "../../peers/cx/context/index.ts";

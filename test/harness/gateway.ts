@@ -1,6 +1,6 @@
 import { after } from "node:test";
 import type { CallOptions, ChannelCredentials, ServiceError } from "@grpc/grpc-js";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { DEFAULT_DEDUP_WINDOW_MS } from "../../core/config.ts";
 import { hashCredential, type CredentialEntry } from "../../gateway/credentials.ts";
 import { call, channelClient as newChannelClient, deskClient as newDeskClient, type RequestOf } from "../../gateway/client.ts";

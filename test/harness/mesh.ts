@@ -1,5 +1,5 @@
 import { after } from "node:test";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { FactWriter } from "../../blackboard/writer.ts";
 import { createLogger } from "../../observability/logger.ts";

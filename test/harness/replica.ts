@@ -1,5 +1,5 @@
 import { after } from "node:test";
-import type { NatsConnection } from "nats";
+import type { NatsConnection } from "@nats-io/transport-node";
 import { BlackboardReplica } from "../../blackboard/replica.ts";
 import { DEFAULT_DEDUP_WINDOW_MS } from "../../core/config.ts";
 import { createLogger } from "../../observability/logger.ts";
