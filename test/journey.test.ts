@@ -250,9 +250,10 @@ describe("README.md is true against npm start", () => {
     const writer = await FactWriter.create({ nc, source: TEST_SOURCE, dedupWindowMs: 120_000 });
     const caseId = "readme-peer-case";
     await writer.append({ caseId, kind: "case.opened", data: { customerId: "cust-readme", channel: "chat", tier: "standard" } });
-    await writer.append({ caseId, kind: "need.opened", data: { needId: `${caseId}.ack`, capability: "reply.ack", input: { topic: "your invoice" }, requires: [], attempt: 1, fallback: null } });
+    const opened = await writer.append({ caseId, kind: "need.opened", data: { needId: `${caseId}.ack`, capability: "reply.ack", input: { topic: "your invoice" }, requires: [], attempt: 1, fallback: null } });
     const facts = await eventually("the ack and the follow-up timer", async () => {
-      const fs = (await blackboard.getCase({ caseId })).facts;
+      // Read your write: the case exists once the replica has applied the need.
+      const fs = (await blackboard.getCase({ caseId, minSeq: opened.seq })).facts;
       return ofKind(fs, "timer.set").length === 1 ? fs : undefined;
     }, 30_000);
     const claimed = ofKind(facts, "need.claimed").find((f) => dataOf(f)["capability"] === "reply.ack");
