@@ -1,13 +1,11 @@
 /**
- * The blackboard as a child of `npm start`: its entry file and its
- * "blackboard ready" log line.
+ * The blackboard as a child of `npm start`: its entry file and its ready
+ * message (sent over the IPC channel by runProcess).
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseLogLine, type ChildSpec } from "./child-supervisor.ts";
-
-/** The message of the blackboard's log line that says it serves. */
-export const BLACKBOARD_READY_MSG = "blackboard ready";
+import { ReadyMessage } from "../observability/index.ts";
+import { parseChildMessage, type ChildSpec } from "./child-supervisor.ts";
 
 /** The blackboard entry point, run with `node --import tsx`. */
 export const BLACKBOARD_ENTRY = fileURLToPath(new URL("../blackboard/main.ts", import.meta.url));
@@ -22,18 +20,17 @@ export interface BlackboardReady {
   appliedSeq: number;
 }
 
-/** The fields of a "blackboard ready" log line that `npm start` reads. */
-const BlackboardReadyLine = z.object({
-  msg: z.literal(BLACKBOARD_READY_MSG),
-  pid: z.number().int(),
+/** The fields of the blackboard's ready message that `npm start` reads. */
+const BlackboardReadyMessage = ReadyMessage.extend({
+  role: z.literal("blackboard"),
   metrics: z.url(),
   dir: z.string(),
   appliedSeq: z.number().int().default(0),
 });
 
-/** Reads a "blackboard ready" log line; undefined for any other line. */
-export function parseBlackboardReadyLine(line: string): BlackboardReady | undefined {
-  const ready = parseLogLine(BlackboardReadyLine, line);
+/** Reads the blackboard's ready message; undefined for any other message. */
+export function parseBlackboardReady(message: unknown): BlackboardReady | undefined {
+  const ready = parseChildMessage(BlackboardReadyMessage, message);
   return ready === undefined ? undefined : { pid: ready.pid, metricsUrl: ready.metrics, dir: ready.dir, appliedSeq: ready.appliedSeq };
 }
 
@@ -41,5 +38,5 @@ export function parseBlackboardReadyLine(line: string): BlackboardReady | undefi
 export const BLACKBOARD_CHILD: ChildSpec<BlackboardReady> = {
   name: "blackboard",
   entry: BLACKBOARD_ENTRY,
-  parseReady: parseBlackboardReadyLine,
+  parseReady: parseBlackboardReady,
 };

@@ -1,13 +1,11 @@
 /**
- * The gRPC gateway as a child of `npm start`: its entry file and its
- * "gateway ready" log line.
+ * The gRPC gateway as a child of `npm start`: its entry file and its ready
+ * message (sent over the IPC channel by runProcess).
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseLogLine, type ChildSpec } from "./child-supervisor.ts";
-
-/** The message of the gateway's log line that says it serves. */
-export const GATEWAY_READY_MSG = "gateway ready";
+import { ReadyMessage } from "../observability/index.ts";
+import { parseChildMessage, type ChildSpec } from "./child-supervisor.ts";
 
 /** The gateway entry point, run with `node --import tsx`. */
 export const GATEWAY_ENTRY = fileURLToPath(new URL("../gateway/main.ts", import.meta.url));
@@ -21,17 +19,16 @@ export interface GatewayReady {
   metricsUrl: string;
 }
 
-/** The fields of a "gateway ready" log line that `npm start` reads. */
-const GatewayReadyLine = z.object({
-  msg: z.literal(GATEWAY_READY_MSG),
-  pid: z.number().int(),
+/** The fields of the gateway's ready message that `npm start` reads. */
+const GatewayReadyMessage = ReadyMessage.extend({
+  role: z.literal("gateway"),
   address: z.string().regex(/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/),
   metrics: z.url(),
 });
 
-/** Reads a "gateway ready" log line; undefined for any other line. */
-export function parseGatewayReadyLine(line: string): GatewayReady | undefined {
-  const ready = parseLogLine(GatewayReadyLine, line);
+/** Reads the gateway's ready message; undefined for any other message. */
+export function parseGatewayReady(message: unknown): GatewayReady | undefined {
+  const ready = parseChildMessage(GatewayReadyMessage, message);
   return ready === undefined ? undefined : { pid: ready.pid, address: ready.address, metricsUrl: ready.metrics };
 }
 
@@ -39,5 +36,5 @@ export function parseGatewayReadyLine(line: string): GatewayReady | undefined {
 export const GATEWAY_CHILD: ChildSpec<GatewayReady> = {
   name: "gateway",
   entry: GATEWAY_ENTRY,
-  parseReady: parseGatewayReadyLine,
+  parseReady: parseGatewayReady,
 };

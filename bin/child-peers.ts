@@ -1,14 +1,12 @@
 /**
  * The reference CX peers as children of `npm start`: one process per copy of
- * each kind, its entry file, the variable that names its peer, and its
- * "peers ready" log line.
+ * each kind, its entry file, the variable that names its peer, and its ready
+ * message (sent over the IPC channel by runPeers).
  */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseLogLine, type ChildSpec } from "./child-supervisor.ts";
-
-/** The message of a peer process's log line that says its peers serve (see `runPeers`). */
-export const PEERS_READY_MSG = "peers ready";
+import { ReadyMessage } from "../observability/index.ts";
+import { parseChildMessage, type ChildSpec } from "./child-supervisor.ts";
 
 /** How to run one kind of reference peer. */
 interface PeerKindSpec {
@@ -56,18 +54,16 @@ export interface PeersReady {
   metricsUrl: string;
 }
 
-/** The fields of a "peers ready" log line that `npm start` reads. */
-const PeersReadyLine = z.object({
-  msg: z.literal(PEERS_READY_MSG),
-  pid: z.number().int(),
+/** The fields of a peer process's ready message that `npm start` reads (its role is its kind). */
+const PeersReadyMessage = ReadyMessage.extend({
   hostId: z.string(),
   peers: z.array(z.string()),
   metrics: z.url(),
 });
 
-/** Reads a "peers ready" log line; undefined for any other line. */
-export function parsePeersReadyLine(line: string): PeersReady | undefined {
-  const ready = parseLogLine(PeersReadyLine, line);
+/** Reads a peer process's ready message; undefined for any other message. */
+export function parsePeersReady(message: unknown): PeersReady | undefined {
+  const ready = parseChildMessage(PeersReadyMessage, message);
   return ready === undefined ? undefined : { pid: ready.pid, hostId: ready.hostId, peers: ready.peers, metricsUrl: ready.metrics };
 }
 
@@ -76,8 +72,8 @@ export function peerChild(copy: PeerCopy): ChildSpec<PeersReady> {
   return {
     name: `peer ${copy.peerId}`,
     entry: PEER_KINDS[copy.kind].entry,
-    parseReady: (line) => {
-      const ready = parsePeersReadyLine(line);
+    parseReady: (message) => {
+      const ready = parsePeersReady(message);
       return ready?.peers.includes(copy.peerId) ? ready : undefined;
     },
   };

@@ -1,14 +1,15 @@
 /**
  * A casemesh process (the blackboard, the gateway, ...) as a child of
- * `npm start`: started, watched for its ready log line, restarted with
+ * `npm start`: started with an IPC channel, ready when it sends its ready
+ * message on it (runProcess in observability/run-process.ts), restarted with
  * backoff when it exits unexpectedly, and stopped on request. Its JSON log
- * lines pass through.
+ * lines pass through, at the operator's LOG_LEVEL.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { z } from "zod";
 import { backoffMs, type Config } from "../core/index.ts";
-import type { Logger } from "../observability/index.ts";
+import { EXIT_CODES, type Logger } from "../observability/index.ts";
 import { StartupError } from "./nats-choice.ts";
 import { say, sayError } from "./say.ts";
 
@@ -31,7 +32,7 @@ export const MAX_FAILED_FIRST_STARTS = 5;
  * A child exiting with it before it was ever ready is not restarted: `npm start`
  * fails with the child's message and exits with this code too.
  */
-export const CHILD_EXIT_CONFIG = 2;
+export const CHILD_EXIT_CONFIG = EXIT_CODES.config;
 /** The most of a child's stderr kept to explain a failed start. */
 const STDERR_TAIL_CHARS = 2_000;
 
@@ -52,15 +53,15 @@ export interface ChildSpec<R> {
   name: string;
   /** The entry file, run with `node --import tsx`. */
   entry: string;
-  /** Reads the child's ready log line; undefined for any other line. */
-  parseReady: (line: string) => R | undefined;
+  /** Reads the child's ready message (an IPC message, see ReadyMessage); undefined for any other message. */
+  parseReady: (message: unknown) => R | undefined;
 }
 
 /** Options of a {@link ChildSupervisor}. */
 export interface ChildSupervisorOptions<R> extends ChildSpec<R> {
   /** The child's environment (NATS_URL included). */
   env: NodeJS.ProcessEnv;
-  /** The operator's LOG_LEVEL: the child's stdout lines below it are not passed through. */
+  /** The operator's LOG_LEVEL: the child logs at it, and its stdout lines below it are not passed through. */
   logLevel: Config["logLevel"];
   logger: Logger;
   /** Called each time a child is ready; `restarts` is 0 for the first. */
@@ -87,9 +88,9 @@ function parseJsonRecord(line: string): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** Reads a JSON log line with `schema`; undefined for a line that is not JSON or does not match. */
-export function parseLogLine<S extends z.ZodType>(schema: S, line: string): z.output<S> | undefined {
-  const result = schema.safeParse(parseJsonLine(line));
+/** Reads a child's IPC message with `schema`; undefined for one that does not match. */
+export function parseChildMessage<S extends z.ZodType>(schema: S, message: unknown): z.output<S> | undefined {
+  const result = schema.safeParse(message);
   return result.success ? result.data : undefined;
 }
 
@@ -113,16 +114,16 @@ export interface SupervisedChild {
 /**
  * Runs one casemesh process as a child and restarts it with backoff (0.5 s
  * doubling to 10 s) when it exits unexpectedly. Its stdout and stderr pass
- * through; stdout lines are read to learn when it is ready. The child runs
+ * through; it is ready when its ready message arrives on the IPC channel,
+ * whatever its log level (LOG_LEVEL=silent included). The child runs
  * in its own process group, so a terminal's Ctrl-C reaches only `npm start`,
  * which stops its children in order.
  */
 export class ChildSupervisor<R> implements SupervisedChild {
   readonly #options: ChildSupervisorOptions<R>;
   readonly #readyTimeoutMs: number;
-  /** Lines at or above this level pass through; the child itself logs at `#childLevel`. */
+  /** Lines at or above this level pass through. */
   readonly #forwardLevel: number;
-  readonly #childLevel: Config["logLevel"];
   #child: ChildProcess | undefined;
   #childExited: Promise<void> = Promise.resolve();
   #restartTimer: NodeJS.Timeout | undefined;
@@ -136,9 +137,6 @@ export class ChildSupervisor<R> implements SupervisedChild {
     this.#options = options;
     this.#readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     this.#forwardLevel = PINO_LEVELS[options.logLevel];
-    // Ready lines are info lines: the child logs at least at info so they can
-    // be read, and lines the operator did not ask for are dropped.
-    this.#childLevel = this.#forwardLevel > PINO_LEVELS.info ? "info" : options.logLevel;
   }
 
   /** The child's name, as in messages. */
@@ -190,11 +188,11 @@ export class ChildSupervisor<R> implements SupervisedChild {
 
   #spawn(): void {
     const { name, entry, logger } = this.#options;
-    const env: NodeJS.ProcessEnv = { ...this.#options.env, LOG_LEVEL: this.#childLevel };
+    const env: NodeJS.ProcessEnv = { ...this.#options.env, LOG_LEVEL: this.#options.logLevel };
     const child = spawn(process.execPath, ["--import", "tsx", entry], {
       env,
-      // The IPC channel is never written to: the child stops when it closes,
-      // so it does not outlive this supervisor (core/shutdown.ts).
+      // The child sends its ready message on the IPC channel, and stops when
+      // it closes, so it does not outlive this supervisor (core/shutdown.ts).
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       // Its own process group: a terminal Ctrl-C reaches only this supervisor,
       // which then stops its children in order, and the NATS server last.
@@ -225,16 +223,19 @@ export class ChildSupervisor<R> implements SupervisedChild {
         if (level === undefined || level >= this.#forwardLevel) process.stdout.write(`${line}\n`);
         if (readyAt !== undefined) return;
         if (level !== undefined && level >= PINO_LEVELS.fatal && typeof record?.["msg"] === "string") said.fatal = record["msg"];
-        const ready = this.#options.parseReady(line);
-        if (ready === undefined) return;
-        readyAt = Date.now();
-        clearTimeout(readyTimer);
-        this.#everReady = true;
-        this.#options.onReady(ready, this.#restarts);
-        this.#firstReady?.resolve(ready);
-        this.#firstReady = undefined;
       });
     }
+    child.on("message", (message: unknown) => {
+      if (readyAt !== undefined) return;
+      const ready = this.#options.parseReady(message);
+      if (ready === undefined) return;
+      readyAt = Date.now();
+      clearTimeout(readyTimer);
+      this.#everReady = true;
+      this.#options.onReady(ready, this.#restarts);
+      this.#firstReady?.resolve(ready);
+      this.#firstReady = undefined;
+    });
 
     this.#childExited = new Promise((resolve) => {
       let done = false;

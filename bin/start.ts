@@ -11,7 +11,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { readSharedClockOffset } from "../blackboard/index.ts";
-import { createLogger } from "../observability/index.ts";
+import { createLogger, EXIT_CODES } from "../observability/index.ts";
 import { BLACKBOARD_CHILD, type BlackboardReady } from "./child-blackboard.ts";
 import { GATEWAY_CHILD, type GatewayReady } from "./child-gateway.ts";
 import { PEER_KIND_NAMES, peerChild, peerEnv, type PeerCopy, type PeersReady } from "./child-peers.ts";
@@ -23,12 +23,12 @@ import { loadPeerScale, planPeers, scaleVar } from "./peer-scale.ts";
 import { say, sayError } from "./say.ts";
 import { type Config, ConfigError, connectNats, loadConfig, type NatsServerProcess, onSupervisorGone } from "../core/index.ts";
 
-/** Exit code for a bad configuration. */
-export const EXIT_CONFIG = 2;
+/** Exit code for a bad configuration (EXIT_CODES, observability/run-process.ts, is the table). */
+export const EXIT_CONFIG = EXIT_CODES.config;
 /** Exit code for anything else that kept casemesh from starting. */
-export const EXIT_FAILURE = 1;
+export const EXIT_FAILURE = EXIT_CODES.failed;
 /** Exit code when a second Ctrl-C forces the exit. */
-export const EXIT_FORCED = 130;
+export const EXIT_FORCED = EXIT_CODES.forced;
 
 /**
  * The `npm start` command. Resolves only on a startup failure; a started
@@ -84,7 +84,7 @@ export async function main(): Promise<void> {
     const choice = await natsStarting?.catch(() => undefined);
     if (choice?.origin === "spawned") await choice.server.stop();
     say("stopped");
-    process.exit(0);
+    process.exit(EXIT_CODES.ok);
   };
   // A second signal forces the exit, so every one is passed on.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {

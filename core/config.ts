@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError } from "./errors.ts";
+import { ConfigError, envConfigError } from "./errors.ts";
 
 /** Where `npm start` keeps the local nats-server store and blackboard folder. */
 export const DEFAULT_DATA_DIR = "./data";
@@ -163,30 +163,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     Object.entries(env).filter(([k, v]) => v !== undefined && v !== "" && k in EnvSchema.shape),
   );
   const parsed = EnvSchema.safeParse(relevant);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new ConfigError(`invalid configuration: ${lines.join("; ")}`);
-  }
+  if (!parsed.success) throw envConfigError(parsed.error.issues);
   const e = parsed.data;
   const dataDir = resolve(e.CASEMESH_DATA_DIR);
   if (e.CASEMESH_BLACKBOARD_METRICS_PORT !== 0 && e.CASEMESH_BLACKBOARD_METRICS_PORT === e.CASEMESH_LOCAL_NATS_PORT) {
     throw new ConfigError(
       `invalid configuration: CASEMESH_BLACKBOARD_METRICS_PORT and CASEMESH_LOCAL_NATS_PORT are both ${e.CASEMESH_LOCAL_NATS_PORT}`,
+      { variables: ["CASEMESH_BLACKBOARD_METRICS_PORT", "CASEMESH_LOCAL_NATS_PORT"] },
     );
   }
   if (e.CASEMESH_HEARTBEAT_MS * 2 > e.CASEMESH_LEASE_MS) {
     throw new ConfigError(
       `invalid configuration: CASEMESH_LEASE_MS (${e.CASEMESH_LEASE_MS}) must be at least twice CASEMESH_HEARTBEAT_MS (${e.CASEMESH_HEARTBEAT_MS}), or live claims would expire between renewals`,
+      { variables: ["CASEMESH_LEASE_MS", "CASEMESH_HEARTBEAT_MS"] },
     );
   }
   if (e.CASEMESH_GATEWAY_CREDENTIALS !== undefined && e.CASEMESH_GATEWAY_CREDENTIALS_FILE !== undefined) {
-    throw new ConfigError("invalid configuration: set CASEMESH_GATEWAY_CREDENTIALS or CASEMESH_GATEWAY_CREDENTIALS_FILE, not both");
+    throw new ConfigError("invalid configuration: set CASEMESH_GATEWAY_CREDENTIALS or CASEMESH_GATEWAY_CREDENTIALS_FILE, not both", {
+      variables: ["CASEMESH_GATEWAY_CREDENTIALS", "CASEMESH_GATEWAY_CREDENTIALS_FILE"],
+    });
   }
   if ((e.CASEMESH_GATEWAY_TLS_CERT_FILE === undefined) !== (e.CASEMESH_GATEWAY_TLS_KEY_FILE === undefined)) {
-    throw new ConfigError("invalid configuration: CASEMESH_GATEWAY_TLS_CERT_FILE and CASEMESH_GATEWAY_TLS_KEY_FILE must be set together");
+    throw new ConfigError("invalid configuration: CASEMESH_GATEWAY_TLS_CERT_FILE and CASEMESH_GATEWAY_TLS_KEY_FILE must be set together", {
+      variables: ["CASEMESH_GATEWAY_TLS_CERT_FILE", "CASEMESH_GATEWAY_TLS_KEY_FILE"],
+    });
   }
   if (e.CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE !== undefined && e.CASEMESH_GATEWAY_TLS_CERT_FILE === undefined) {
-    throw new ConfigError("invalid configuration: CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE (mutual TLS) needs CASEMESH_GATEWAY_TLS_CERT_FILE and CASEMESH_GATEWAY_TLS_KEY_FILE");
+    throw new ConfigError("invalid configuration: CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE (mutual TLS) needs CASEMESH_GATEWAY_TLS_CERT_FILE and CASEMESH_GATEWAY_TLS_KEY_FILE", {
+      variables: ["CASEMESH_GATEWAY_TLS_CLIENT_CA_FILE"],
+    });
   }
   const host = hostname().replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 40);
   return {

@@ -40,11 +40,37 @@ export class CasemeshError extends Error {
   }
 }
 
+/** Options of a {@link ConfigError}. */
+export interface ConfigErrorOptions extends CasemeshErrorOptions {
+  /** The environment variables at fault, when known. */
+  variables?: readonly string[];
+}
+
 /** Configuration is missing, malformed or self-contradictory. Caller's fault. */
 export class ConfigError extends CasemeshError {
-  constructor(message: string, options: CasemeshErrorOptions = {}) {
+  /** The environment variables at fault (empty when the fault is in a file or not one variable's). */
+  readonly variables: readonly string[];
+
+  constructor(message: string, options: ConfigErrorOptions = {}) {
     super("CONFIG_INVALID", message, options);
+    this.variables = options.variables ?? [];
   }
+}
+
+/** One problem zod found in the environment: the path's first element is the variable. */
+export interface EnvIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+}
+
+/**
+ * The {@link ConfigError} for an environment a zod schema refused:
+ * `invalid configuration: VAR: problem; VAR2: problem`, with the variables in `variables`.
+ */
+export function envConfigError(issues: readonly EnvIssue[], options: CasemeshErrorOptions = {}): ConfigError {
+  const lines = issues.map((i) => `${i.path.map(String).join(".")}: ${i.message}`);
+  const variables = [...new Set(issues.flatMap((i) => (i.path[0] === undefined ? [] : [String(i.path[0])])))];
+  return new ConfigError(`invalid configuration: ${lines.join("; ")}`, { ...options, variables });
 }
 
 /** One problem found while checking a value against its contract. */

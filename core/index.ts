@@ -6,7 +6,7 @@ export { systemClock, systemMeshClock, meshClockOf, ManualClock, ManualMeshClock
 export type { MeshClock, TimeSource, WallClock } from "./clock.ts";
 export { createIdGenerator, newId } from "./ids.ts";
 export { isMain } from "./is-main.ts";
-export { onStop, onSupervisorGone, STOP_SIGNALS } from "./shutdown.ts";
+export { onSupervisorGone, STOP_SIGNALS } from "./shutdown.ts";
 export type { StopReason, StopSignal } from "./shutdown.ts";
 export type { IdGenerator } from "./ids.ts";
 export { connectNats, jetStreamAnswers, DEFAULT_RECONNECT_WAIT_MS } from "./nats-connect.ts";

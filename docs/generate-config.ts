@@ -19,6 +19,7 @@ import { OrganisationContext, ProductContext, ProtocolContext } from "../peers/c
 import { DeskEnv } from "../peers/cx/desk.ts";
 import { FollowupEnv } from "../peers/cx/followup-process.ts";
 import { ReasonerEnv } from "../peers/cx/reasoners/from-env.ts";
+import { PeerIdEnv } from "../peers/process.ts";
 
 /** The document that carries the tables. */
 export const CONFIG_DOC = join(dirname(fileURLToPath(import.meta.url)), "configuration.md");
@@ -41,6 +42,7 @@ interface EnvGroup {
 const ENV_GROUPS: EnvGroup[] = [
   { title: "Every process", where: "`EnvSchema` in `core/config.ts`, parsed by `loadConfig()`", shape: EnvSchema.shape },
   { title: "`npm start`", where: "`ScaleEnv` in `bin/peer-scale.ts`", shape: ScaleEnv.shape },
+  { title: "The intent, identity, account, billing and composer peers", where: "`PeerIdEnv` in `peers/process.ts`, parsed by `loadPeerId()` before the process connects", shape: PeerIdEnv.shape },
   { title: "The reasoner (intent, composer and desk peers)", where: "`ReasonerEnv` in `peers/cx/reasoners/from-env.ts`", shape: ReasonerEnv.shape },
   { title: "The billing peer", where: "`BillingEnv` in `peers/cx/billing.ts`", shape: BillingEnv.shape },
   { title: "The desk peer", where: "`DeskEnv` in `peers/cx/desk.ts`", shape: DeskEnv.shape },

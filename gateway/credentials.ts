@@ -55,29 +55,31 @@ export function loadCredentials(source: GatewayConfig["credentials"]): Credentia
   if (source === undefined) {
     throw new ConfigError(
       "invalid configuration: the gateway needs CASEMESH_GATEWAY_CREDENTIALS or CASEMESH_GATEWAY_CREDENTIALS_FILE (a JSON list of {id, sha256, channels, desk, operator})",
+      { variables: ["CASEMESH_GATEWAY_CREDENTIALS", "CASEMESH_GATEWAY_CREDENTIALS_FILE"] },
     );
   }
   const where = "json" in source ? "CASEMESH_GATEWAY_CREDENTIALS" : source.file;
+  const variables = ["json" in source ? "CASEMESH_GATEWAY_CREDENTIALS" : "CASEMESH_GATEWAY_CREDENTIALS_FILE"];
   let text: string;
   try {
     text = "json" in source ? source.json : readFileSync(source.file, "utf8");
   } catch (err) {
-    throw new ConfigError(`invalid configuration: cannot read ${where}: ${(err as Error).message}`);
+    throw new ConfigError(`invalid configuration: cannot read ${where}: ${(err as Error).message}`, { variables });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new ConfigError(`invalid configuration: ${where} is not JSON`);
+    throw new ConfigError(`invalid configuration: ${where} is not JSON`, { variables });
   }
   const parsed = CredentialList.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new ConfigError(`invalid configuration: ${where} at ${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}`);
+    throw new ConfigError(`invalid configuration: ${where} at ${first?.path.join(".") || "(root)"}: ${first?.message ?? "invalid"}`, { variables });
   }
   const ids = new Set<string>();
   for (const entry of parsed.data) {
-    if (ids.has(entry.id)) throw new ConfigError(`invalid configuration: ${where} lists credential id ${entry.id} twice`);
+    if (ids.has(entry.id)) throw new ConfigError(`invalid configuration: ${where} lists credential id ${entry.id} twice`, { variables });
     ids.add(entry.id);
   }
   return parsed.data;

@@ -102,7 +102,7 @@ export class GatewayServer {
     const port = await new Promise<number>((resolve, reject) => {
       server.bindAsync(config.address, serverCredentials(config.tls), (err, bound) => (err === null ? resolve(bound) : reject(err)));
     }).catch((err: unknown) => {
-      throw new ConfigError(`the gateway cannot listen on ${config.address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      throw new ConfigError(`the gateway cannot listen on ${config.address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, variables: ["CASEMESH_GATEWAY_ADDRESS"] });
     });
     const host = config.address.slice(0, config.address.lastIndexOf(":"));
     await health.start();

@@ -6,7 +6,7 @@ export { definePeer, capability, DEFAULT_CAPACITY, DEFAULT_MAX_STEP_RUNS, DEFAUL
 export type { PeerDefinition, CapabilitySpec, StepContext, StepResult, StepFact, FollowUp, NeedView } from "./define-peer.ts";
 export { PeerHost, DEFAULT_BID_WINDOW_MS } from "./host.ts";
 export { DEFAULT_DRAIN_GRACE_MS } from "../core/index.ts";
-export { runPeers } from "./process.ts";
+export { runPeers, loadPeerId, PeerIdEnv, PEERS_READY_MSG } from "./process.ts";
 export { isMain } from "../core/index.ts";
 export type { RunPeersOptions, PeerProcess, Sidecar } from "./process.ts";
 export type { PeerHostOptions } from "./host.ts";

@@ -362,6 +362,33 @@ test("without NATS_URL it uses a server already answering on the local port, and
   assert.equal(await jetStreamAnswers(server.url), true);
 });
 
+test("at LOG_LEVEL=silent npm start still sees each child ready (it tells over IPC, not in a log line): the summary names where they serve", async (t) => {
+  const server = await startNats();
+  const dataDir = await tempDir();
+  const env = await baseEnv(dataDir, { NATS_URL: server.url, LOG_LEVEL: "silent", CASEMESH_SCALE_INTENT: "1", CASEMESH_GATEWAY_CREDENTIALS: JSON.stringify(TEST_CREDENTIALS) });
+  const run = startCasemesh(t, env);
+  await run.waitForStdout(/casemesh: ready/, READY_TIMEOUT_MS);
+  assert.doesNotMatch(run.stdout, /^\{/m, "no child logged a line");
+  // The children themselves run at silent: no ready line exists to be read.
+  const children = (await processesOf(dataDir)).filter((pid) => pid !== run.child.pid);
+  assert.equal(children.length, 3, "the blackboard, the gateway and intent-1");
+  for (const pid of children) {
+    const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).split("\0");
+    assert.ok(environ.includes("LOG_LEVEL=silent"), `child ${pid} runs at LOG_LEVEL=silent`);
+  }
+  const metricsUrl = (await run.waitForStdout(/casemesh: blackboard metrics (http:\/\/\S+)/, 0))[1];
+  assert.equal((await fetch(metricsUrl ?? "")).status, 200);
+  assert.match(run.stdout, new RegExp(`^casemesh: gateway ${literal(env["CASEMESH_GATEWAY_ADDRESS"] ?? "")}$`, "m"));
+  const [intent] = peersLine(run.stdout, "intent");
+  assert.equal(intent?.peerId, "intent-1");
+  assert.equal((await fetch(intent?.metricsUrl ?? "")).status, 200);
+  await sendChat(env["CASEMESH_GATEWAY_ADDRESS"] ?? "", TOKENS.chat, "start-silent-1");
+
+  run.child.kill("SIGINT");
+  assert.deepEqual(await exitWithin(run, STOP_TIMEOUT_MS), { code: 0, signal: null });
+  assert.deepEqual(await processesOf(dataDir), [], "no process of this start is left");
+});
+
 test("a bad configuration value exits with code 2 and names the variable", async (t) => {
   const dataDir = await tempDir();
   const port = await freePort();

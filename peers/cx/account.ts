@@ -11,10 +11,10 @@
  */
 import { z } from "zod";
 import { type Channel, ContactDirectory, normalizeAddress, type StoredFact } from "../../blackboard/index.ts";
-import { capability, definePeer, type PeerDefinition, type PeerHost, runPeers, type StepContext } from "../index.ts";
+import { capability, definePeer, type PeerDefinition, type PeerHost, loadPeerId, runPeers, type StepContext } from "../index.ts";
 import { ArticleIntent, accountCustomerId, articlesFor, loadAccountData, publishRegisteredContacts, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
-import { ConfigError, isMain, NotFoundError } from "../../core/index.ts";
+import { isMain, NotFoundError } from "../../core/index.ts";
 
 /** The capability this peer serves. */
 export const ACCOUNT_LOAD = "account.load";
@@ -27,7 +27,7 @@ export type AccountLoadInput = z.infer<typeof AccountLoadInput>;
 
 /** What the account peer is made of. */
 export interface AccountPeerOptions {
-  /** @default process.env.PEER_ID ?? "account-1" */
+  /** @default DEFAULT_ACCOUNT_PEER_ID (the process passes PEER_ID) */
   id?: string;
   /** @default loadAccountData() (the shipped sample data) */
   data?: AccountData;
@@ -80,7 +80,7 @@ export function contactLinks(
 export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
   const data = options.data ?? loadAccountData();
   return definePeer({
-    id: options.id ?? process.env["PEER_ID"] ?? "account-1",
+    id: options.id ?? DEFAULT_ACCOUNT_PEER_ID,
     version: "1.0.0",
     capacity: 32,
     capabilities: [
@@ -120,20 +120,16 @@ export function accountPeer(options: AccountPeerOptions = {}): PeerDefinition {
 
 /** Runs the account peer as this process's job over the shipped sample data (publishing its registered contacts first); exits 2 when the data is broken. */
 export async function runAccountPeer(): Promise<PeerHost> {
-  let data: AccountData;
-  try {
-    data = loadAccountData();
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
   return runPeers(
-    async ({ nc, config }) => {
+    async ({ nc, config, prepared: { id, data } }) => {
       await publishRegisteredContacts(await ContactDirectory.open(nc, { replicas: config.streamReplicas }), data);
-      return [accountPeer({ data })];
+      return [accountPeer({ id, data })];
     },
-    { role: "account" },
+    { role: "account", prepare: (env: NodeJS.ProcessEnv) => ({ id: loadPeerId(env, DEFAULT_ACCOUNT_PEER_ID), data: loadAccountData() }) },
   );
 }
+
+/** The account peer's id when PEER_ID is unset. */
+export const DEFAULT_ACCOUNT_PEER_ID = "account-1";
 
 if (isMain(import.meta.url)) await runAccountPeer();

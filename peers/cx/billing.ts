@@ -10,11 +10,11 @@
  */
 import { z } from "zod";
 import type { Money, StoredFact } from "../../blackboard/index.ts";
-import { capability, definePeer, type PeerDefinition, type PeerHost, runPeers, type StepResult } from "../index.ts";
+import { capability, definePeer, type PeerDefinition, type PeerHost, loadPeerId, runPeers, type StepResult } from "../index.ts";
 import type { Charge } from "./account-data.ts";
 import { latestOf } from "./case-facts.ts";
 import { Ledger, type CreditLedger } from "./ledger.ts";
-import { ConfigError, isMain, PermissionDeniedError } from "../../core/index.ts";
+import { envConfigError, isMain, PermissionDeniedError } from "../../core/index.ts";
 
 /** The capability this peer serves. */
 export const BILLING_DISPUTE = "billing.dispute";
@@ -46,7 +46,7 @@ export function loadBillingConfig(env: NodeJS.ProcessEnv = process.env): Billing
   const value = env["CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR"];
   const parsed = BillingEnv.safeParse(value === undefined || value === "" ? {} : { CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR: value });
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw envConfigError(parsed.error.issues);
   }
   return { humanThresholdMinor: parsed.data.CASEMESH_BILLING_HUMAN_THRESHOLD_MINOR };
 }
@@ -120,7 +120,7 @@ export function formatMoney(m: Money): string {
 export interface BillingPeerOptions {
   ledger: CreditLedger;
   config: BillingConfig;
-  /** @default process.env.PEER_ID ?? "billing-1" */
+  /** @default DEFAULT_BILLING_PEER_ID (the process passes PEER_ID) */
   id?: string;
 }
 
@@ -132,7 +132,7 @@ export function billingPeer(options: BillingPeerOptions): PeerDefinition {
     needs: [{ capability: HUMAN_BILLING, input: { reason, ...input } }],
   });
   return definePeer({
-    id: options.id ?? process.env["PEER_ID"] ?? "billing-1",
+    id: options.id ?? DEFAULT_BILLING_PEER_ID,
     version: "1.0.0",
     capacity: 16,
     capabilities: [
@@ -232,21 +232,17 @@ export function billingPeer(options: BillingPeerOptions): PeerDefinition {
  * the ledger.
  */
 export async function runBillingPeer(options: { wrapLedger?: (ledger: Ledger) => CreditLedger } = {}): Promise<PeerHost> {
-  let config: BillingConfig;
-  try {
-    config = loadBillingConfig();
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
   return runPeers(
-    async ({ nc, config: mesh }) => {
+    async ({ nc, config: mesh, prepared: { id, config } }) => {
       const ledger = await Ledger.open(nc, { replicas: mesh.streamReplicas });
-      return [billingPeer({ ledger: options.wrapLedger?.(ledger) ?? ledger, config })];
+      return [billingPeer({ id, ledger: options.wrapLedger?.(ledger) ?? ledger, config })];
     },
-    { role: "billing" },
+    { role: "billing", prepare: (env: NodeJS.ProcessEnv) => ({ id: loadPeerId(env, DEFAULT_BILLING_PEER_ID), config: loadBillingConfig(env) }) },
   );
 }
+
+/** The billing peer's id when PEER_ID is unset. */
+export const DEFAULT_BILLING_PEER_ID = "billing-1";
 
 if (isMain(import.meta.url)) await runBillingPeer();
 

@@ -12,7 +12,7 @@
  */
 import { z } from "zod";
 import { Channel, type StoredFact } from "../../blackboard/index.ts";
-import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, runPeers, type StepContext } from "../index.ts";
+import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, loadPeerId, runPeers, type StepContext } from "../index.ts";
 import { loadAccountData, type AccountData } from "./account-data.ts";
 import { REPLY, formatMoney } from "./billing.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
@@ -20,7 +20,7 @@ import { assembleContext, type ContextHierarchy, loadContextHierarchy } from "./
 import { FOLLOWUP_SCHEDULE } from "./followup.ts";
 import { AccountNumberAsk, accountNumbersIn, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
-import { ConfigError, isMain } from "../../core/index.ts";
+import { isMain } from "../../core/index.ts";
 
 /** The `about` of a reply that tells the customer a credit was applied: it schedules the follow-up. */
 export const ABOUT_CREDIT = "credit.applied";
@@ -111,7 +111,7 @@ function customerName(data: AccountData, ctx: Pick<StepContext, "case" | "custom
 
 /** What the composer peer is made of. */
 export interface ComposerPeerOptions {
-  /** @default process.env.PEER_ID ?? "composer-1" */
+  /** @default DEFAULT_COMPOSER_PEER_ID (the process passes PEER_ID) */
   id?: string;
   /** @default envReasoner (rules, or Claude when ANTHROPIC_API_KEY is set) */
   reasoner?: ReasonerSource;
@@ -127,7 +127,7 @@ export function composerPeer(options: ComposerPeerOptions = {}): PeerDefinition 
   const data = options.data ?? loadAccountData();
   const reasonerFor = reasonerResolver(options.reasoner);
   return definePeer({
-    id: options.id ?? process.env["PEER_ID"] ?? "composer-1",
+    id: options.id ?? DEFAULT_COMPOSER_PEER_ID,
     version: "1.0.0",
     capacity: 32,
     capabilities: [
@@ -164,17 +164,18 @@ export function composerPeer(options: ComposerPeerOptions = {}): PeerDefinition 
   });
 }
 
-/** Runs the composer peer as this process's job; exits 2 on a broken context, data or reasoner environment. */
+/** The composer peer's id when PEER_ID is unset. */
+export const DEFAULT_COMPOSER_PEER_ID = "composer-1";
+
+/** Runs the composer peer as this process's job (id from PEER_ID); exits 2 on a bad PEER_ID or a broken context, data or reasoner environment. */
 export async function runComposerPeer(): Promise<PeerHost> {
-  checkReasonerEnv();
-  let peer: PeerDefinition;
-  try {
-    peer = composerPeer();
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  return runPeers([peer], { role: "composer" });
+  return runPeers(({ prepared }) => [prepared], {
+    role: "composer",
+    prepare: (env: NodeJS.ProcessEnv) => {
+      checkReasonerEnv(env);
+      return composerPeer({ id: loadPeerId(env, DEFAULT_COMPOSER_PEER_ID) });
+    },
+  });
 }
 
 if (isMain(import.meta.url)) await runComposerPeer();

@@ -26,13 +26,12 @@ import {
   OfferStateError,
   offerToken,
 } from "../../blackboard/index.ts";
-import { createLogger } from "../../observability/index.ts";
 import { capability, definePeer, type PeerDefinition, type PeerHost, runPeers, type StepContext, type StepResult } from "../index.ts";
 import { type ContextHierarchy, loadContextHierarchy } from "./context/index.ts";
 import { DEFAULT_ABSENCE_GRACE_MS, waitWhileHeld } from "./desk-absence.ts";
 import { summarizeCase } from "./desk-summary.ts";
 import { type Reasoner, reasonerFromEnv } from "./reasoners/index.ts";
-import { type Config, ConfigError, connectNats, isMain, loadConfig, NotFoundError } from "../../core/index.ts";
+import { connectNats, envConfigError, isMain, NotFoundError } from "../../core/index.ts";
 
 /** The human capabilities a desk peer serves unless told otherwise. */
 export const DEFAULT_DESK_CAPABILITIES: readonly string[] = ["human.billing", "human.identity", "human.triage", "human.review"];
@@ -67,7 +66,7 @@ export type HumanNeedInput = z.infer<typeof HumanNeedInput>;
 
 /** The desk peer's own configuration. */
 export interface DeskConfig {
-  /** @default DEFAULT_DESK_PEER_ID (or PEER_ID) */
+  /** @default DEFAULT_DESK_PEER_ID (the process passes PEER_ID, parsed by DeskEnv) */
   id: string;
   /** @default DEFAULT_DESK_CAPABILITIES */
   capabilities: string[];
@@ -111,7 +110,7 @@ export function loadDeskConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v.trim() !== "" && k in DeskEnv.shape));
   const parsed = DeskEnv.safeParse(relevant);
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw envConfigError(parsed.error.issues);
   }
   const e = parsed.data;
   return {
@@ -160,7 +159,7 @@ export interface DeskPeerOptions {
 export function deskPeer(options: DeskPeerOptions): PeerDefinition {
   const { board, agents } = options.desk;
   const config: DeskConfig = {
-    id: options.config?.id ?? process.env["PEER_ID"] ?? DEFAULT_DESK_PEER_ID,
+    id: options.config?.id ?? DEFAULT_DESK_PEER_ID,
     capabilities: options.config?.capabilities ?? [...DEFAULT_DESK_CAPABILITIES],
     reservationMs: options.config?.reservationMs ?? DEFAULT_RESERVATION_MS,
     stepTimeoutMs: options.config?.stepTimeoutMs ?? DEFAULT_DESK_STEP_TIMEOUT_MS,
@@ -344,25 +343,22 @@ async function makeOffer(board: DeskBoard, offer: Parameters<DeskBoard["createOf
  * to {@link runPeers}. Exits 2 on bad configuration.
  */
 export async function runDeskPeer(): Promise<PeerHost> {
-  let config: DeskConfig;
-  let mesh: Config;
-  try {
-    config = loadDeskConfig();
-    mesh = loadConfig();
-    // A malformed reasoner environment stops the process now, not at its first step.
-    reasonerFromEnv(process.env, { metrics: new Registry() });
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  if (mesh.natsUrl === undefined) {
-    process.stderr.write("NATS_URL is not set; start peers with `npm start`, or set NATS_URL\n");
-    process.exit(2);
-  }
-  const log = createLogger({ role: "desk", level: mesh.logLevel });
-  const nc = await connectNats({ servers: mesh.natsUrl, name: `desk-board-${process.pid}` });
-  const desk = await openDeskAccess(nc, log, { replicas: mesh.streamReplicas });
-  return runPeers([deskPeer({ desk, config })], { role: "desk" });
+  return runPeers(
+    async ({ config: mesh, logger, prepared: config }) => {
+      const nc = await connectNats({ servers: mesh.natsUrl ?? "", name: `desk-board-${process.pid}` });
+      const desk = await openDeskAccess(nc, logger, { replicas: mesh.streamReplicas });
+      return [deskPeer({ desk, config })];
+    },
+    {
+      role: "desk",
+      prepare: (env: NodeJS.ProcessEnv) => {
+        const config = loadDeskConfig(env);
+        // A malformed reasoner environment stops the process now, not at its first step.
+        reasonerFromEnv(env, { metrics: new Registry() });
+        return config;
+      },
+    },
+  );
 }
 
 if (isMain(import.meta.url)) await runDeskPeer();

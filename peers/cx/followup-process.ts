@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PeerId, runPeers } from "../index.ts";
 import { DEFAULT_FOLLOWUP_PEER_ID, followupPeer } from "./followup.ts";
 import { DEFAULT_TIMER_TICK_MS, TimerLoop } from "./followup-timers.ts";
-import { clockFromEnv, ConfigError, isMain, type MeshClock } from "../../core/index.ts";
+import { clockFromEnv, ConfigError, envConfigError, isMain, type MeshClock } from "../../core/index.ts";
 
 /**
  * The follow-up peer as a process: the `followup.schedule` capability and the
@@ -41,7 +41,7 @@ export function loadFollowupConfig(env: NodeJS.ProcessEnv = process.env): Follow
   const relevant = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && v !== "" && k in FollowupEnv.shape));
   const parsed = FollowupEnv.safeParse(relevant);
   if (!parsed.success) {
-    throw new ConfigError(`invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    throw envConfigError(parsed.error.issues);
   }
   return { peerId: parsed.data.CASEMESH_FOLLOWUP_PEER_ID, tickMs: parsed.data.CASEMESH_FOLLOWUP_TICK_MS, clock: clockFromEnv(env) };
 }
@@ -52,23 +52,19 @@ export function loadFollowupConfig(env: NodeJS.ProcessEnv = process.env): Follow
  * tick in progress) before the peer drains. Bad configuration exits 2.
  */
 export async function runFollowup(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  let followup: FollowupConfig;
-  try {
-    followup = loadFollowupConfig(env);
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
   // The mesh clock is known once connected; the env offset shifts it.
-  let clock: MeshClock = followup.clock;
+  let clock: MeshClock | undefined;
   await runPeers(
     (mesh) => {
       clock = clockFromEnv(env, mesh.clock);
-      return [followupPeer({ id: followup.peerId, clock })];
+      return [followupPeer({ id: mesh.prepared.peerId, clock })];
     },
     {
     role: "followup",
-    sidecar: async ({ nc, registry, logger, config }) => {
+    env,
+    prepare: (processEnv: NodeJS.ProcessEnv) => loadFollowupConfig(processEnv),
+    sidecar: async ({ nc, registry, logger, config, prepared: followup }) => {
+      clock ??= followup.clock;
       const timers = await TimerLoop.create({
         nc,
         clock,

@@ -33,8 +33,8 @@ import { createHash, randomInt } from "node:crypto";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { z } from "zod";
 import { answerMatches, ContactDirectory, normalizeAddress, sealedReplyText, SealedStore, type StoredFact } from "../../blackboard/index.ts";
-import { ConfigError, isMain } from "../../core/index.ts";
-import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, runPeers, type StepContext, type StepFact, type StepResult } from "../index.ts";
+import { isMain } from "../../core/index.ts";
+import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, loadPeerId, runPeers, type StepContext, type StepFact, type StepResult } from "../index.ts";
 import { accountByAddress, accountCustomerId, loadAccountData, publishRegisteredContacts, type Account, type AccountData } from "./account-data.ts";
 import { factsOf, latestOf } from "./case-facts.ts";
 import { type ContextHierarchy, loadContextHierarchy } from "./context/index.ts";
@@ -115,7 +115,7 @@ export const LOCKED_TELL = "I could not confirm the code, so for your security a
 
 /** What the identity peer is made of. */
 export interface IdentityPeerOptions {
-  /** @default process.env.PEER_ID ?? "identity-1" */
+  /** @default DEFAULT_IDENTITY_PEER_ID (the process passes PEER_ID) */
   id?: string;
   /** @default loadAccountData() (the shipped sample data) */
   data?: AccountData;
@@ -153,7 +153,7 @@ export function identityPeer(options: IdentityPeerOptions): PeerDefinition {
   const organisation = context.organisation.name;
 
   return definePeer({
-    id: options.id ?? process.env["PEER_ID"] ?? "identity-1",
+    id: options.id ?? DEFAULT_IDENTITY_PEER_ID,
     version: "2.0.0",
     capacity: 32,
     capabilities: [
@@ -466,24 +466,24 @@ export type { IdentityFailedRule };
  * store and the guard, and exits 2 when the data or context is broken.
  */
 export async function runIdentityPeer(): Promise<PeerHost> {
-  let data: AccountData;
-  let context: ContextHierarchy;
-  try {
-    data = loadAccountData();
-    context = loadContextHierarchy();
-    identityFailedRule(context);
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
   return runPeers(
-    async ({ nc, config }) => {
+    async ({ nc, config, prepared: { id, data, context } }) => {
       await publishRegisteredContacts(await ContactDirectory.open(nc, { replicas: config.streamReplicas }), data);
       const stores = await openIdentityStores(nc, context, { replicas: config.streamReplicas });
-      return [identityPeer({ data, context, ...stores })];
+      return [identityPeer({ id, data, context, ...stores })];
     },
-    { role: "identity" },
+    {
+      role: "identity",
+      prepare: (env: NodeJS.ProcessEnv) => {
+        const context = loadContextHierarchy();
+        identityFailedRule(context);
+        return { id: loadPeerId(env, DEFAULT_IDENTITY_PEER_ID), data: loadAccountData(), context };
+      },
+    },
   );
 }
+
+/** The identity peer's id when PEER_ID is unset. */
+export const DEFAULT_IDENTITY_PEER_ID = "identity-1";
 
 if (isMain(import.meta.url)) await runIdentityPeer();

@@ -22,7 +22,7 @@
  */
 import { z } from "zod";
 import { Channel, FactId, type StoredFact } from "../../blackboard/index.ts";
-import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, runPeers, type StepContext } from "../index.ts";
+import { capability, definePeer, type FollowUp, type PeerDefinition, type PeerHost, loadPeerId, runPeers, type StepContext } from "../index.ts";
 import { ACCOUNT_LOAD } from "./account.ts";
 import { loadAccountData, type AccountData } from "./account-data.ts";
 import { BILLING_DISPUTE, HUMAN_BILLING, REPLY } from "./billing.ts";
@@ -31,7 +31,7 @@ import { assembleContext, type ContextHierarchy, loadContextHierarchy } from "./
 import { IDENTITY_FALLBACK, IDENTITY_VERIFY, knownAccount } from "./identity.ts";
 import { checkReasonerEnv, reasonerResolver, type ReasonerSource } from "./reasoner-source.ts";
 import { type Intent, type IntentClassification, MAX_ENTITIES } from "./reasoners/index.ts";
-import { ConfigError, isMain } from "../../core/index.ts";
+import { isMain } from "../../core/index.ts";
 
 /** The capability this peer serves (the gateway's first need of every message). */
 export const INTENT = "intent";
@@ -122,7 +122,7 @@ function messageOf(facts: readonly StoredFact[], factId: string): string | undef
 
 /** What the intent peer is made of. */
 export interface IntentPeerOptions {
-  /** @default process.env.PEER_ID ?? "intent-1" */
+  /** @default DEFAULT_INTENT_PEER_ID (the process passes PEER_ID) */
   id?: string;
   /** @default envReasoner (rules, or Claude when ANTHROPIC_API_KEY is set) */
   reasoner?: ReasonerSource;
@@ -138,7 +138,7 @@ export function intentPeer(options: IntentPeerOptions = {}): PeerDefinition {
   const data = options.data ?? loadAccountData();
   const reasonerFor = reasonerResolver(options.reasoner);
   return definePeer({
-    id: options.id ?? process.env["PEER_ID"] ?? "intent-1",
+    id: options.id ?? DEFAULT_INTENT_PEER_ID,
     version: "1.0.0",
     capacity: 32,
     capabilities: [
@@ -167,17 +167,18 @@ export function intentPeer(options: IntentPeerOptions = {}): PeerDefinition {
   });
 }
 
-/** Runs the intent peer as this process's job; exits 2 on a broken context, data or reasoner environment. */
+/** The intent peer's id when PEER_ID is unset. */
+export const DEFAULT_INTENT_PEER_ID = "intent-1";
+
+/** Runs the intent peer as this process's job (id from PEER_ID); exits 2 on a bad PEER_ID or a broken context, data or reasoner environment. */
 export async function runIntentPeer(): Promise<PeerHost> {
-  checkReasonerEnv();
-  let peer: PeerDefinition;
-  try {
-    peer = intentPeer();
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-  return runPeers([peer], { role: "intent" });
+  return runPeers(({ prepared }) => [prepared], {
+    role: "intent",
+    prepare: (env: NodeJS.ProcessEnv) => {
+      checkReasonerEnv(env);
+      return intentPeer({ id: loadPeerId(env, DEFAULT_INTENT_PEER_ID) });
+    },
+  });
 }
 
 if (isMain(import.meta.url)) await runIntentPeer();

@@ -1,5 +1,4 @@
 import { Registry } from "prom-client";
-import { ConfigError } from "../../core/index.ts";
 import type { StepContext } from "../index.ts";
 import { type Reasoner, type ReasonerDeps, reasonerFromEnv } from "./reasoners/index.ts";
 
@@ -30,15 +29,10 @@ export function reasonerResolver(source: ReasonerSource = envReasoner): (ctx: Pi
 }
 
 /**
- * Checks the reasoner environment before a process starts serving, so a bad
- * ANTHROPIC_BASE_URL stops it at once instead of failing its first step.
- * Writes the problem to stderr and exits 2.
+ * Checks the reasoner environment before a process starts serving (in
+ * runPeers' `prepare`), so a bad ANTHROPIC_BASE_URL stops it at once, exit 2,
+ * instead of failing its first step. @throws ConfigError naming the variable.
  */
 export function checkReasonerEnv(env: NodeJS.ProcessEnv = process.env): void {
-  try {
-    reasonerFromEnv(env, { metrics: new Registry() });
-  } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
+  reasonerFromEnv(env, { metrics: new Registry() });
 }

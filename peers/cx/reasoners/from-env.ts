@@ -49,7 +49,10 @@ export function reasonerFromEnv(env: NodeJS.ProcessEnv, deps: ReasonerDeps): Rea
   );
   const parsed = ReasonerEnv.safeParse(relevant);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), { cause: parsed.error });
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), {
+      cause: parsed.error,
+      variables: [...new Set(parsed.error.issues.map((i) => String(i.path[0])))],
+    });
   }
   const e = parsed.data;
   if (e.ANTHROPIC_API_KEY === undefined) return new RulesReasoner();
