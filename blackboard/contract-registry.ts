@@ -65,6 +65,8 @@ export function contractLabel(kind: string, v: number): string {
 /** The fact contracts one process knows. */
 export class FactRegistry {
   readonly #byKind = new Map<string, Map<number, KindContract>>();
+  /** Each kind's latest version: what a writer writes, looked up on every fact. */
+  readonly #latest = new Map<string, KindContract>();
   readonly #listeners = new Set<(contract: KindContract) => void>();
 
   /**
@@ -108,16 +110,14 @@ export class FactRegistry {
     };
     versions.set(contract.v, full);
     this.#byKind.set(contract.kind, versions);
+    if ((this.#latest.get(contract.kind)?.v ?? 0) < contract.v) this.#latest.set(contract.kind, full);
     for (const listener of this.#listeners) listener(full);
     return true;
   }
 
   /** The contract of `kind` at version `v`, or at its latest version when `v` is undefined. */
   contract(kind: string, v?: number): KindContract | undefined {
-    const versions = this.#byKind.get(kind);
-    if (versions === undefined) return undefined;
-    if (v !== undefined) return versions.get(v);
-    return versions.get(Math.max(...versions.keys()));
+    return v === undefined ? this.#latest.get(kind) : this.#byKind.get(kind)?.get(v);
   }
 
   has(kind: string): boolean {

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { test, type TestContext } from "node:test";
+import { test } from "node:test";
 import { Registry } from "prom-client";
 import { assembleContext, loadContextHierarchy } from "../peers/cx/context/index.ts";
-import { ClaudeReasoner } from "../peers/cx/reasoners/index.ts";
-import { startFakeAnthropic, type FakeAnthropic } from "./harness/fake-anthropic.ts";
+import { claude, fakeModel } from "./harness/fake-anthropic.ts";
 import { assertPromtoolClean, sample } from "./harness/metrics.ts";
 
 // The rest of the reasoners' tests need no promtool and run in the fast tier: test/unit/cx-reasoners.test.ts.
@@ -14,15 +13,6 @@ const summaryContext = assembleContext(hierarchy, { capability: "human.summary",
 
 const NO_ENTITIES = { amounts: [], dates: [], orderIds: [] };
 
-async function fakeModel(t: TestContext): Promise<FakeAnthropic> {
-  const fake = await startFakeAnthropic();
-  t.after(() => fake.close());
-  return fake;
-}
-
-function claude(fake: FakeAnthropic, metrics = new Registry()): ClaudeReasoner {
-  return new ClaudeReasoner({ apiKey: "test-key", baseURL: fake.url, metrics, timeoutMs: 5_000, maxRetries: 2 });
-}
 
 test("claude: token counts and request durations are metrics that pass promtool", async (t) => {
   const fake = await fakeModel(t);

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TestContext } from "node:test";
+import { Registry } from "prom-client";
+import { ClaudeReasoner } from "../../peers/cx/reasoners/index.ts";
 
 /**
  * A local stand-in for Anthropic's Messages API (`POST /v1/messages`) on
@@ -131,4 +134,16 @@ export async function startFakeAnthropic(): Promise<FakeAnthropic> {
         server.close((err) => (err === undefined ? resolve() : reject(err)));
       }),
   };
+}
+
+/** A fake Messages API for one test, closed after it. */
+export async function fakeModel(t: TestContext): Promise<FakeAnthropic> {
+  const fake = await startFakeAnthropic();
+  t.after(() => fake.close());
+  return fake;
+}
+
+/** A Claude reasoner talking to `fake`, with short timeouts and two retries. */
+export function claude(fake: FakeAnthropic, metrics = new Registry()): ClaudeReasoner {
+  return new ClaudeReasoner({ apiKey: "test-key", baseURL: fake.url, metrics, timeoutMs: 5_000, maxRetries: 2 });
 }

@@ -7,13 +7,12 @@ import { Registry } from "prom-client";
 import { ConfigError, UnavailableError } from "../../core/errors.ts";
 import { assembleContext, DEFAULT_CONTEXT_DIR, loadContextHierarchy } from "../../peers/cx/context/index.ts";
 import {
-  ClaudeReasoner,
   MalformedModelAnswerError,
   reasonerFromEnv,
   RulesReasoner,
   type IntentClassification,
 } from "../../peers/cx/reasoners/index.ts";
-import { startFakeAnthropic, type FakeAnthropic } from "../harness/fake-anthropic.ts";
+import { claude, fakeModel } from "../harness/fake-anthropic.ts";
 import { sample } from "../harness/metrics.ts";
 
 const hierarchy = loadContextHierarchy();
@@ -37,15 +36,6 @@ function editJson(file: string, edit: (json: Record<string, unknown>) => void): 
   writeFileSync(file, JSON.stringify(json, null, 2));
 }
 
-async function fakeModel(t: TestContext): Promise<FakeAnthropic> {
-  const fake = await startFakeAnthropic();
-  t.after(() => fake.close());
-  return fake;
-}
-
-function claude(fake: FakeAnthropic, metrics = new Registry()): ClaudeReasoner {
-  return new ClaudeReasoner({ apiKey: "test-key", baseURL: fake.url, metrics, timeoutMs: 5_000, maxRetries: 2 });
-}
 
 /** The text of every system block and message of a recorded request. */
 function systemText(body: Record<string, unknown>): string {
